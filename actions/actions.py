@@ -1,0 +1,155 @@
+"""The Rasa action server's actions: carry out the decision and talk to the resident."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies
+from actions.decision import Decision, decide
+from knowledge.content import published_index
+from knowledge.db import session
+from knowledge.records import open_case, record_feedback
+from knowledge.render import render_answer
+from knowledge.statutes import article_label, find_article, repealed_name
+
+FAILED_TURNS_BEFORE_PERSON = 2
+_SMALLTALK_RESPONSES = {"greet": "utter_greet", "thanks": "utter_thanks", "goodbye": "utter_goodbye",
+                        "bot_challenge": "utter_iamabot"}
+
+
+def transcript(tracker: Tracker) -> list[dict]:
+    """The conversation so far, for the adviser who takes the case."""
+    return [{"from": "resident" if e["event"] == "user" else "assistant", "text": e.get("text"),
+             "time": e.get("timestamp")}
+            for e in tracker.events if e.get("event") in ("user", "bot") and e.get("text")]
+
+
+def answer_to_offer(parse: dict) -> str | None:
+    """"affirm" or "deny" if the message answers the offer of a person. A bare 好 often falls
+    just under the fallback threshold, so the best intent behind nlu_fallback counts too."""
+    ranking = [r.get("name") for r in parse.get("intent_ranking") or [parse.get("intent") or {}]]
+    best = next((name for name in ranking if name != "nlu_fallback"), None)
+    return best if best in ("affirm", "deny") and ranking[0] in (best, "nlu_fallback") else None
+
+
+def person_buttons() -> list[dict]:
+    return [{"title": replies.YES_PERSON, "payload": "/affirm"}, {"title": replies.NO_PERSON, "payload": "/deny"}]
+
+
+def open_case_and_tell(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str, reason: str,
+                       priority: bool = False) -> None:
+    with session() as s, s.begin():
+        case = open_case(s, tracker.sender_id, topic, reason, transcript(tracker), priority=priority)
+        case_id = case.id
+    template = replies.EMERGENCY_CASE if priority else replies.CASE_OPENED
+    dispatcher.utter_message(text=template.format(case_id=case_id))
+
+
+class ActionConsult(Action):
+    """Answer, clarify, look up an article, offer a person or give safety information."""
+
+    def name(self) -> str:
+        return "action_consult"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot("handoff_offered"):
+            reply = answer_to_offer(tracker.latest_message)
+            if reply == "affirm":
+                open_case_and_tell(dispatcher, tracker, tracker.get_slot("last_topic") or "other.legal", "offer_accepted")
+                return [SlotSet("handoff_offered", False), SlotSet("failed_turns", 0)]
+            if reply == "deny":
+                dispatcher.utter_message(text=replies.ANYTHING_ELSE)
+                return [SlotSet("handoff_offered", False)]
+        with session() as s:
+            entries = published_index(s)
+        decision = decide(tracker.latest_message, entries)
+        failed = int(tracker.get_slot("failed_turns") or 0)
+        events: list[EventType] = [SlotSet("handoff_offered", False), SlotSet("last_topic", decision.topic)]
+
+        if decision.action == "answer":
+            entry = entries[decision.entry]
+            dispatcher.utter_message(text=render_answer(entry), buttons=[
+                {"title": replies.HELPFUL, "payload": "/feedback_helpful"},
+                {"title": replies.UNHELPFUL, "payload": "/feedback_unhelpful"}])
+            return events + [SlotSet("last_entry", entry.slug), SlotSet("failed_turns", 0)]
+        if decision.action == "clarify":
+            return events + self.clarify(dispatcher, decision, entries, failed + 1)
+        if decision.action == "article":
+            self.article(dispatcher, decision)
+        elif decision.action == "emergency":
+            dispatcher.utter_message(text=replies.EMERGENCY)
+            open_case_and_tell(dispatcher, tracker, decision.topic, "emergency", priority=True)
+        elif decision.action == "handoff":
+            return events + self.handoff(dispatcher, tracker, decision, entries)
+        elif decision.action == "out_of_scope":
+            dispatcher.utter_message(text=replies.OUT_OF_SCOPE)
+        elif decision.intent in _SMALLTALK_RESPONSES:
+            dispatcher.utter_message(response=_SMALLTALK_RESPONSES[decision.intent])
+        else:
+            dispatcher.utter_message(text=replies.ANYTHING_ELSE)
+        return events + [SlotSet("failed_turns", 0)]
+
+    @staticmethod
+    def clarify(dispatcher: CollectingDispatcher, decision: Decision, entries: dict, failed: int) -> list[EventType]:
+        if failed >= FAILED_TURNS_BEFORE_PERSON:
+            dispatcher.utter_message(text=replies.OFFER_PERSON_AFTER_FAILURES, buttons=person_buttons())
+            return [SlotSet("failed_turns", 0), SlotSet("handoff_offered", True)]
+        if decision.choices:
+            buttons = [{"title": entries[slug].title,
+                        "payload": "/choose_entry" + json.dumps({"entry": slug}, ensure_ascii=False)}
+                       for slug in decision.choices]
+            buttons.append({"title": replies.NONE_OF_THESE, "payload": "/request_human"})
+            dispatcher.utter_message(text=replies.WHICH_ONE, buttons=buttons)
+        else:
+            dispatcher.utter_message(text=replies.NOT_UNDERSTOOD)
+        return [SlotSet("failed_turns", failed)]
+
+    @staticmethod
+    def article(dispatcher: CollectingDispatcher, decision: Decision) -> None:
+        ref = decision.article
+        if ref.law is None:
+            template = replies.ARTICLE_REPEALED if repealed_name(ref.law_text) else replies.ARTICLE_UNKNOWN_LAW
+            dispatcher.utter_message(text=template.format(law=ref.law_text))
+            return
+        article = find_article(ref.law, ref.number)
+        if article is None:
+            dispatcher.utter_message(text=replies.ARTICLE_NOT_FOUND.format(law=ref.law, label=article_label(ref.number)))
+        else:
+            dispatcher.utter_message(text=f"{article.heading}\n{article.text}")
+
+    @staticmethod
+    def handoff(dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision,
+                entries: dict) -> list[EventType]:
+        if decision.reason == "request":
+            topic = decision.topic
+            if topic == "other.legal" and tracker.get_slot("last_topic") not in (None, "smalltalk", "out_of_scope"):
+                topic = tracker.get_slot("last_topic")  # "转人工" right after a question is about that question
+            open_case_and_tell(dispatcher, tracker, topic, "request")
+            return [SlotSet("handoff_offered", False), SlotSet("failed_turns", 0)]
+        if decision.entry:  # complex: answer what can be answered, then offer a person
+            dispatcher.utter_message(text=render_answer(entries[decision.entry]))
+            dispatcher.utter_message(text=replies.COMPLEX, buttons=person_buttons())
+        else:
+            dispatcher.utter_message(text=replies.OTHER_LEGAL, buttons=person_buttons())
+        return [SlotSet("handoff_offered", True), SlotSet("last_entry", decision.entry), SlotSet("failed_turns", 0)]
+
+
+class ActionFeedback(Action):
+    """Record 有帮助 / 没帮助 on the last answer; after 没帮助, offer a person."""
+
+    def name(self) -> str:
+        return "action_feedback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        helpful = tracker.latest_message.get("intent", {}).get("name") == "feedback_helpful"
+        with session() as s, s.begin():
+            record_feedback(s, tracker.sender_id, tracker.get_slot("last_entry"), helpful)
+        if helpful:
+            dispatcher.utter_message(text=replies.FEEDBACK_THANKS)
+            return []
+        dispatcher.utter_message(text=replies.FEEDBACK_SORRY, buttons=person_buttons())
+        return [SlotSet("handoff_offered", True)]

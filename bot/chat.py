@@ -1,0 +1,66 @@
+"""`legalbot chat`: talk to the running assistant in a terminal; buttons become numbers."""
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+
+from bot.router import AssistantUnavailable, Reply, Router
+
+BUSY = "（助手暂时连不上，您的问题已保留，{delay} 秒后自动重发。按 Ctrl+C 退出。）"
+RETRY_DELAYS = (5, 15, 30)
+
+
+def show(replies: list[Reply], out=sys.stdout) -> list[dict]:
+    """Print the replies; return the buttons of the last one that has any, numbered from 1."""
+    buttons: list[dict] = []
+    for reply in replies:
+        if reply.text:
+            print(f"助手：{reply.text}", file=out)
+        if reply.buttons:
+            buttons = reply.buttons
+            for number, button in enumerate(buttons, 1):
+                print(f"  [{number}] {button['title']}", file=out)
+    return buttons
+
+
+def to_message(line: str, buttons: list[dict]) -> str:
+    """A number picks a button (its payload is sent); anything else is sent as typed."""
+    if line.isdigit() and 1 <= int(line) <= len(buttons):
+        return buttons[int(line) - 1]["payload"]
+    return line
+
+
+async def send(router: Router, sender: str, message: str) -> list[Reply]:
+    """Send, and if the assistant is down keep the message and resend it, never dropping it."""
+    for delay in (*RETRY_DELAYS, None):
+        try:
+            return await router.handle(sender, message)
+        except AssistantUnavailable:
+            if delay is None:
+                raise
+            print(BUSY.format(delay=delay))
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+async def chat(rasa_url: str) -> None:
+    router, sender = Router(rasa_url), f"local-{uuid.uuid4().hex[:8]}"
+    print("广州法律咨询助手（本地对话）。直接输入问题；有选项时输入数字；输入 /quit 退出。")
+    buttons: list[dict] = []
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            line = (await loop.run_in_executor(None, sys.stdin.readline))
+            if not line or line.strip() == "/quit":
+                break
+            line = line.strip()
+            if not line:
+                print("（请输入您的问题。）")
+                continue
+            try:
+                buttons = show(await send(router, sender, to_message(line, buttons))) or []
+            except AssistantUnavailable:
+                print("（助手仍然连不上。请稍后重新输入这个问题，或拨打12348公共法律服务热线。）")
+    finally:
+        await router.aclose()

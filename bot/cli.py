@@ -1,0 +1,194 @@
+"""`legalbot`: one command for every step of running and checking the assistant."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from knowledge.db import PROJECT_ROOT
+
+DEFAULT_EVAL = PROJECT_ROOT.parent / "shared" / "eval" / "stard_dev.jsonl"
+
+
+def cmd_kb_check(args: argparse.Namespace) -> int:
+    from knowledge.content import check, read_content
+
+    specs = read_content(args.dir)
+    problems = check(specs)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    topics = sorted({s.topic for s in specs})
+    print(f"{len(specs)} entries in {len(topics)} topics, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+def cmd_kb_load(args: argparse.Namespace) -> int:
+    """Status goes to stderr so that commands which prepare first (route) keep stdout clean."""
+    from knowledge.content import ContentError, load, read_content
+    from knowledge.db import database_url, session
+
+    try:
+        with session() as s, s.begin():
+            counts = load(s, read_content(args.dir))
+    except ContentError as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        print(f"Nothing loaded: {len(error.problems)} problems.", file=sys.stderr)
+        return 1
+    print(f"knowledge base {database_url()}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), file=sys.stderr)
+    return 0
+
+
+def cmd_kb_report(args: argparse.Namespace) -> int:
+    """Entries per topic and every local (non-statute) citation, for the 普法 team's review."""
+    from collections import Counter
+
+    from knowledge.content import read_content
+
+    specs = read_content(args.dir)
+    for topic, n in sorted(Counter(s.topic for s in specs).items()):
+        print(f"{topic:20s} {n}")
+    local = [(s.slug, c) for s in specs for c in s.citations if c.source == "local"]
+    print(f"local citations: {len(local)}")
+    for slug, c in local:
+        print(f"  {slug}: {c.law} ({c.number})")
+    return 0
+
+
+def cmd_nlu_build(args: argparse.Namespace) -> int:
+    from knowledge.db import session
+    from nlu.build import build
+
+    with session() as s:
+        print(f"wrote {build(s)}", file=sys.stderr)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from nlu.train import train
+
+    print(f"model: {train(force=args.force)}")
+    return 0
+
+
+def prepare() -> Path:
+    """Load the content, regenerate the training data, train if anything changed."""
+    from nlu.train import train
+
+    for step in (cmd_kb_load, cmd_nlu_build):
+        if step(argparse.Namespace(dir=PROJECT_ROOT / "knowledge" / "content")):
+            raise SystemExit(1)
+    return train()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.chat import chat
+    from bot.services import running_core
+
+    model = prepare()
+    with running_core(model, rasa_port=args.port, action_port=args.action_port) as url:
+        print(f"Rasa server (REST channel): {url}/webhooks/rest/webhook")
+        if args.no_chat:
+            print("Serving; press Ctrl+C to stop.")
+            try:
+                while True:
+                    asyncio.run(asyncio.sleep(3600))
+            except KeyboardInterrupt:
+                pass
+        else:
+            asyncio.run(chat(url))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.chat import chat
+
+    asyncio.run(chat(args.url))
+    return 0
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    from bot.route import run
+
+    run(args.model or prepare(), sys.stdin, sys.stdout)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluate import cross_validate, evaluate_routing
+
+    if args.cross_validation:
+        prepare()
+        cross_validate(args.folds)
+        return 0
+    if not args.data.exists():
+        print(f"No evaluation data at {args.data}", file=sys.stderr)
+        return 1
+    evaluate_routing(args.model or prepare(), args.data, report=PROJECT_ROOT / "results" / "routing_report.jsonl")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from nlu.train import rasa_command
+
+    prepare()
+    return subprocess.run(rasa_command("data", "validate", "--config", "nlu/config.yml", "--domain", "domain.yml",
+                                       "--data", "nlu/general.yml", "nlu/kb", "stories"),
+                          cwd=PROJECT_ROOT).returncode
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="legalbot", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    content_dir = PROJECT_ROOT / "knowledge" / "content"
+
+    kb = sub.add_parser("kb", help="the knowledge base").add_subparsers(dest="kb_command", required=True)
+    for name, fn, text in (("check", cmd_kb_check, "check the content and every citation"),
+                           ("load", cmd_kb_load, "check and publish the content into the database"),
+                           ("report", cmd_kb_report, "entries per topic and the local citations")):
+        c = kb.add_parser(name, help=text)
+        c.add_argument("--dir", type=Path, default=content_dir)
+        c.set_defaults(func=fn)
+
+    nlu = sub.add_parser("nlu", help="training data").add_subparsers(dest="nlu_command", required=True)
+    nlu.add_parser("build", help="generate the knowledge intents from the database").set_defaults(func=cmd_nlu_build)
+
+    t = sub.add_parser("train", help="train the model if its inputs changed")
+    t.add_argument("--force", action="store_true")
+    t.set_defaults(func=cmd_train)
+
+    r = sub.add_parser("run", help="prepare, start the servers and open the local chat")
+    r.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
+    r.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    r.add_argument("--no-chat", action="store_true", help="only serve the REST channel")
+    r.set_defaults(func=cmd_run)
+
+    c = sub.add_parser("chat", help="chat with a running assistant")
+    c.add_argument("--url", default=os.environ.get("RASA_URL", "http://127.0.0.1:5005"))
+    c.set_defaults(func=cmd_chat)
+
+    rt = sub.add_parser("route", help="JSONL questions on stdin -> topic, action, entry, citations")
+    rt.add_argument("--model", type=Path, help="a trained model (default: train or reuse the current one)")
+    rt.set_defaults(func=cmd_route)
+
+    e = sub.add_parser("eval", help="print routing figures, or NLU cross-validation")
+    e.add_argument("data", type=Path, nargs="?", default=DEFAULT_EVAL)
+    e.add_argument("--model", type=Path)
+    e.add_argument("--cross-validation", action="store_true")
+    e.add_argument("--folds", type=int, default=3)
+    e.set_defaults(func=cmd_eval)
+
+    sub.add_parser("validate", help="rasa data validate on the generated data").set_defaults(func=cmd_validate)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,174 @@
+"""The shipped knowledge content: reviewed YAML files, checked and loaded into the database.
+
+``check`` rejects what would harm a resident: a citation that is not an article in force, a
+citation of a law the Civil Code repealed, a quote that is not the statute's words, an entry
+without enough example questions for the NLU model to learn it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from knowledge import statutes
+from knowledge.models import Citation, Entry, EntryStatus, Example
+from knowledge.topics import ENTRY_TOPICS
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+MIN_EXAMPLES = 8
+MAX_ANSWER_CHARS = 450
+_SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
+
+
+@dataclass
+class CitationSpec:
+    law: str
+    article: int | None = None
+    quote: str | None = None
+    source: str = "statute"
+    number: str | None = None
+
+
+@dataclass
+class EntrySpec:
+    slug: str
+    topic: str
+    title: str
+    answer: str
+    examples: list[str]
+    citations: list[CitationSpec] = field(default_factory=list)
+    origin: str = ""
+
+
+class ContentError(ValueError):
+    """The content is not fit to publish; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def read_content(directory: Path = CONTENT_DIR) -> list[EntrySpec]:
+    """Parse every ``*.yml`` file (one per topic) without judging it."""
+    specs: list[EntrySpec] = []
+    for path in sorted(directory.glob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for raw in doc.get("entries") or []:
+            specs.append(EntrySpec(
+                slug=str(raw.get("slug", "")),
+                topic=str(doc.get("topic", "")),
+                title=str(raw.get("title", "")).strip(),
+                answer=str(raw.get("answer", "")).strip(),
+                examples=[str(q).strip() for q in raw.get("examples") or []],
+                citations=[CitationSpec(**c) for c in raw.get("citations") or []],
+                origin=path.name,
+            ))
+    return specs
+
+
+def citation_problem(c: CitationSpec) -> str | None:
+    """Why a citation may not be shown to a resident, or None if it is sound."""
+    if c.source == "local":
+        return None if c.law and c.number else f"local document {c.law!r} needs its full name and number"
+    if c.source != "statute":
+        return f"unknown citation source {c.source!r}"
+    repealed = statutes.repealed_name(c.law)
+    if repealed:
+        return f"《{repealed}》 was repealed on 2021-01-01; the 民法典 replaced it: cite the 民法典"
+    if c.article is None:
+        return f"citation of {c.law} has no article number"
+    article = statutes.find_article(c.law, int(c.article))
+    if article is None:
+        return f"{c.law} {statutes.article_label(int(c.article))} is not an article in force in the statute database"
+    if c.quote and c.quote.strip() not in article.text:
+        return f"quote does not match {article.heading}: {c.quote!r}"
+    return None
+
+
+def entry_problems(spec: EntrySpec) -> list[str]:
+    where = f"{spec.origin}:{spec.slug or '?'}"
+    problems = []
+    if not _SLUG.match(spec.slug):
+        problems.append("slug must be lowercase ascii words joined by hyphens")
+    if spec.topic not in ENTRY_TOPICS:
+        problems.append(f"unknown topic {spec.topic!r}")
+    if not spec.title or not spec.answer:
+        problems.append("title and answer are required")
+    if len(spec.answer) > MAX_ANSWER_CHARS:
+        problems.append(f"answer has {len(spec.answer)} characters; keep it under {MAX_ANSWER_CHARS}")
+    if len(set(spec.examples)) < MIN_EXAMPLES:
+        problems.append(f"{len(set(spec.examples))} distinct example questions; at least {MIN_EXAMPLES} are needed")
+    if not spec.citations:
+        problems.append("an answer needs its legal basis: no citations")
+    problems += [p for c in spec.citations if (p := citation_problem(c))]
+    return [f"{where}: {p}" for p in problems]
+
+
+def check(specs: list[EntrySpec]) -> list[str]:
+    """Every problem in the content; an empty list means it may be published."""
+    problems = [p for spec in specs for p in entry_problems(spec)]
+    seen: dict[str, str] = {}
+    for spec in specs:
+        if spec.slug in seen:
+            problems.append(f"{spec.origin}:{spec.slug}: slug also used in {seen[spec.slug]}")
+        seen[spec.slug] = spec.origin
+    return problems
+
+
+def _fingerprint(entry: Entry) -> tuple:
+    return (entry.topic, entry.title, entry.answer, [e.text for e in entry.examples],
+            [(c.law, c.article, c.quote, c.source, c.number) for c in entry.citations])
+
+
+def load(session: Session, specs: list[EntrySpec]) -> dict[str, int]:
+    """Publish the reviewed content: new entries are added, changed ones get a new version,
+    entries no longer shipped are retired (never deleted: feedback and cases refer to them)."""
+    problems = check(specs)
+    if problems:
+        raise ContentError(problems)
+    existing = {e.slug: e for e in session.scalars(select(Entry))}
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "retired": 0}
+    for spec in specs:
+        entry = existing.pop(spec.slug, None)
+        if entry is None:
+            entry = Entry(slug=spec.slug, version=0)
+            session.add(entry)
+            before = None
+            counts["added"] += 1
+        else:
+            before = _fingerprint(entry) + (entry.status,)
+        entry.topic, entry.title, entry.answer = spec.topic, spec.title, spec.answer
+        entry.examples = [Example(position=i, text=q) for i, q in enumerate(dict.fromkeys(spec.examples))]
+        entry.citations = [Citation(position=i, law=c.law, article=c.article, quote=c.quote,
+                                    source=c.source, number=c.number)
+                           for i, c in enumerate(spec.citations)]
+        entry.status = EntryStatus.published
+        if before is None:
+            entry.version = 1
+        elif before != _fingerprint(entry) + (entry.status,):
+            entry.version += 1
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    for entry in existing.values():
+        if entry.status != EntryStatus.retired:
+            entry.status = EntryStatus.retired
+            entry.version += 1
+            counts["retired"] += 1
+    return counts
+
+
+def published(session: Session) -> list[Entry]:
+    return list(session.scalars(
+        select(Entry).where(Entry.status == EntryStatus.published).order_by(Entry.topic, Entry.slug)))
+
+
+def published_index(session: Session) -> dict[str, Entry]:
+    """Published entries by slug, citations loaded, usable after the session closes."""
+    query = (select(Entry).options(selectinload(Entry.citations))
+             .where(Entry.status == EntryStatus.published))
+    return {e.slug: e for e in session.scalars(query)}

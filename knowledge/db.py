@@ -1,0 +1,34 @@
+"""Engine and sessions: SQLite under var/ by default, DATABASE_URL for PostgreSQL."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge.models import Base
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url() -> str:
+    default = f"sqlite:///{PROJECT_ROOT / 'var' / 'legalbot.db'}"
+    return os.environ.get("DATABASE_URL", default)
+
+
+@lru_cache(maxsize=None)
+def engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    eng = create_engine(url, future=True, pool_pre_ping=True)
+    Base.metadata.create_all(eng)
+    return eng
+
+
+def session(url: str | None = None) -> Session:
+    """A new session; use it as a context manager (``with session() as s, s.begin(): ...``)."""
+    return sessionmaker(engine(url), future=True, expire_on_commit=False)()

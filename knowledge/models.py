@@ -1,0 +1,92 @@
+"""SQLAlchemy models: knowledge entries and what residents leave behind (feedback, cases)."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class EntryStatus(str, enum.Enum):
+    draft = "draft"
+    published = "published"
+    retired = "retired"
+
+
+class Entry(Base):
+    """One answer to one need of a resident, with its legal basis."""
+
+    __tablename__ = "entries"
+
+    id = Column(Integer, primary_key=True)
+    slug = Column(String(80), unique=True, nullable=False)
+    topic = Column(String(40), nullable=False, index=True)
+    title = Column(String(200), nullable=False)
+    answer = Column(Text, nullable=False)
+    status = Column(Enum(EntryStatus, name="entry_status"), nullable=False, default=EntryStatus.draft)
+    version = Column(Integer, nullable=False, default=1)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+    examples = relationship("Example", cascade="all, delete-orphan", order_by="Example.position")
+    citations = relationship("Citation", cascade="all, delete-orphan", order_by="Citation.position")
+
+
+class Example(Base):
+    """A question as residents ask it; the NLU training data is generated from these."""
+
+    __tablename__ = "examples"
+
+    id = Column(Integer, primary_key=True)
+    entry_id = Column(Integer, ForeignKey("entries.id", ondelete="CASCADE"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    text = Column(Text, nullable=False)
+
+
+class Citation(Base):
+    """A statute article (verified against the statute database) or a named local document."""
+
+    __tablename__ = "citations"
+
+    id = Column(Integer, primary_key=True)
+    entry_id = Column(Integer, ForeignKey("entries.id", ondelete="CASCADE"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    law = Column(String(200), nullable=False)
+    article = Column(Integer)
+    quote = Column(Text)
+    source = Column(String(20), nullable=False, default="statute")  # "statute" or "local"
+    number = Column(String(120))  # document number of a local rule, e.g. 穗府办规〔2021〕1号
+
+
+class Feedback(Base):
+    """A resident's 有帮助 / 没帮助 on an answer."""
+
+    __tablename__ = "feedback"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(120), nullable=False, index=True)
+    entry_slug = Column(String(80), index=True)
+    helpful = Column(Boolean, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Case(Base):
+    """A conversation handed to a person; the adviser workflow builds on this record."""
+
+    __tablename__ = "cases"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(120), nullable=False, index=True)
+    topic = Column(String(40), nullable=False)
+    reason = Column(String(40), nullable=False)  # request, other_legal, complex, failed_turns, emergency
+    priority = Column(Boolean, nullable=False, default=False)
+    status = Column(String(30), nullable=False, default="queued")
+    transcript = Column(JSON, nullable=False, default=list)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

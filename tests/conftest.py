@@ -1,0 +1,47 @@
+"""Shared fixtures: real SQLite files and a real PostgreSQL database per test session."""
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Iterator
+
+import psycopg2
+import pytest
+
+#: An existing database the tests may connect to in order to create their own (trust auth).
+ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped after the session."""
+    name = f"legalbot_test_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(ADMIN_URL)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    base = ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        from knowledge.db import engine
+
+        engine(f"{base}/{name}").dispose()
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """Each knowledge-base test runs on both databases the product supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kb.db'}"
+    url = request.getfixturevalue("postgres_url")
+    from knowledge.db import engine
+    from knowledge.models import Base
+
+    eng = engine(url)
+    Base.metadata.drop_all(eng)
+    Base.metadata.create_all(eng)
+    return url

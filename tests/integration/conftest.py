@@ -1,0 +1,57 @@
+"""The real consultation core for integration tests: a trained model, the action server and
+the Rasa server on free ports, and a fresh SQLite knowledge base loaded with the shipped content."""
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+
+from bot.cli import prepare
+from bot.services import running_core
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Core:
+    url: str
+    database_url: str
+    model: Path
+
+    def say(self, sender: str, text: str) -> list[dict]:
+        response = httpx.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                              timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def core(tmp_path_factory) -> Iterator[Core]:
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'legalbot.db'}"
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = database_url  # inherited by the action server
+    try:
+        model = prepare()  # trains only if the training inputs changed since the cached model
+        with running_core(model, rasa_port=free_port(), action_port=free_port(),
+                          log_dir=tmp_path_factory.mktemp("logs")) as url:
+            yield Core(url, database_url, model)
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"test-{uuid.uuid4().hex[:10]}"

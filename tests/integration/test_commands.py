@@ -1,0 +1,40 @@
+"""`legalbot route` and `legalbot chat` as a user runs them."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from knowledge.db import PROJECT_ROOT
+
+LEGALBOT = [sys.executable, "-m", "bot.cli"]
+
+
+def run(core, args: list[str], stdin: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": core.database_url}
+    return subprocess.run(LEGALBOT + args, input=stdin, capture_output=True, text=True, cwd=PROJECT_ROOT,
+                          env=env, timeout=300, check=True)
+
+
+def test_route_writes_one_line_per_input_in_order_with_the_contract_fields(core):
+    lines = [json.dumps({"id": "a", "text": "民法典第1134条"}, ensure_ascii=False),
+             "this is not json",
+             json.dumps({"id": "c", "text": "醉驾被查到会不会坐牢", "topic": "other.legal"}, ensure_ascii=False)]
+    out = run(core, ["route", "--model", str(core.model)], "\n".join(lines) + "\n").stdout.splitlines()
+    records = [json.loads(line) for line in out]
+    assert len(records) == 3
+    assert records[0]["id"] == "a" and records[0]["action"] == "article" and records[0]["topic"] == "civil.inheritance"
+    assert records[0]["citations"] == [{"law": "中华人民共和国民法典", "article": 1134}]
+    assert records[1] == {"line": 2, "error": records[1]["error"]} and "JSON" in records[1]["error"]
+    assert records[2]["id"] == "c" and records[2]["topic"] == "other.legal" and records[2]["entry"] is None
+    for record in (records[0], records[2]):
+        assert set(record) >= {"text", "topic", "action", "entry", "citations", "confidence"}
+
+
+def test_the_local_chat_shows_buttons_as_numbers_and_sends_the_chosen_payload(core):
+    out = run(core, ["chat", "--url", core.url], "你好\n民法典第1134条\n醉驾被查到会不会坐牢\n2\n/quit\n").stdout
+    assert "您好" in out
+    assert "自书遗嘱由遗嘱人亲笔书写" in out
+    assert "[1] 要，请法律顾问联系我" in out and "[2] 不用了" in out
+    assert "还有其他问题" in out  # "2" sent the 不用了 payload

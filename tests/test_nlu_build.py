@@ -1,0 +1,55 @@
+"""Generated training data and the model's cache key."""
+import shutil
+
+import yaml
+
+from knowledge.content import load
+from knowledge.db import session
+from nlu.build import build
+from nlu.train import TRAINING_INPUTS, model_key
+from tests.test_content import spec
+
+
+def test_training_data_has_every_published_entry_and_no_retired_one(tmp_path):
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    with session(url) as s, s.begin():
+        load(s, [spec(), spec(slug="inherit-old-entry")])
+    with session(url) as s, s.begin():
+        load(s, [spec()])  # inherit-old-entry is retired
+    with session(url) as s:
+        data = yaml.safe_load(build(s, tmp_path / "kb").read_text(encoding="utf-8"))
+    assert [item["intent"] for item in data["nlu"]] == ["kb_civil_inheritance/inherit-test-entry"]
+    assert data["nlu"][0]["examples"].splitlines()[0] == "- 问题0"
+    assert data["responses"] == {"utter_kb_civil_inheritance/inherit-test-entry": [{"text": "测试"}]}
+
+
+def _copy_inputs(source, target):
+    for name in TRAINING_INPUTS:
+        path = source / name
+        if path.is_dir():
+            shutil.copytree(path, target / name)
+        elif path.exists():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target / name)
+
+
+def test_the_model_key_changes_with_the_jieba_dictionary(tmp_path):
+    """Rasa's own cache misses edits inside the dictionary folder; ours must not."""
+    from nlu.train import PROJECT_ROOT
+
+    _copy_inputs(PROJECT_ROOT, tmp_path)
+    before = model_key(tmp_path)
+    assert model_key(tmp_path) == before
+    with (tmp_path / "nlu" / "dictionary" / "legal.txt").open("a", encoding="utf-8") as f:
+        f.write("居住权登记 2000 n\n")
+    assert model_key(tmp_path) != before
+
+
+def test_the_model_key_changes_with_the_training_data_and_config(tmp_path):
+    from nlu.train import PROJECT_ROOT
+
+    _copy_inputs(PROJECT_ROOT, tmp_path)
+    before = model_key(tmp_path)
+    config = tmp_path / "nlu" / "config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("epochs: 60", "epochs: 61", 1), encoding="utf-8")
+    assert model_key(tmp_path) != before
