@@ -67,7 +67,7 @@ def evaluate_routing(model: Path, data: Path, report: Path | None = None) -> dic
 def cross_validate(folds: int = 3) -> None:
     """Rasa's own NLU cross-validation on the training data (trains ``folds`` models)."""
     out = PROJECT_ROOT / "results" / "cross_validation"
-    subprocess.run(rasa_command("test", "nlu", "--nlu", "nlu/general.yml", "nlu/kb", "--config", "nlu/config.yml",
+    subprocess.run(rasa_command("test", "nlu", "--nlu", "nlu", "--config", "nlu/config.yml", "--domain", "domain.yml",
                                 "--cross-validation", "--folds", str(folds), "--out", str(out)),
                    cwd=PROJECT_ROOT, check=True)
     report = json.loads((out / "intent_report.json").read_text(encoding="utf-8"))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = PROJECT_ROOT / "models"
+KEEP_MODELS = 3  # recent models kept, so switching back to a recent state needs no retraining
 TRAINING_INPUTS = ("nlu/config.yml", "domain.yml", "stories", "nlu/general.yml", "nlu/kb",
                    "nlu/dictionary", "nlu/normalize.py", "nlu/text.py")
 
@@ -54,4 +55,6 @@ def train(force: bool = False) -> Path:
                      "--out", str(MODELS_DIR), "--fixed-model-name", path.name.removesuffix(".tar.gz"),
                      "--force"),
         cwd=PROJECT_ROOT, check=True, stdout=sys.stderr)  # stdout may be a JSONL stream (route)
+    for old in sorted(MODELS_DIR.glob("legalbot-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP_MODELS]:
+        old.unlink()
     return path
