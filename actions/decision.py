@@ -31,7 +31,7 @@ SMALLTALK_INTENTS = {"greet", "thanks", "goodbye", "bot_challenge", "affirm", "d
 _DANGER = re.compile(
     r"家暴|家庭暴力|打我|打死我|杀了?我|弄死我|斩死我|砍死我|掐我|拿刀(威胁|要|对着)|救命|"
     r"我(想|要)(自杀|死|跳楼|跳河|轻生)|不想活|想寻死|结束自己|威胁我|跟踪我|把我关")
-# A dispute already before a court or many facts at stake: an adviser should look at it.
+# A dispute already before a court, or a long story with many facts: an adviser should look at it.
 _LITIGATION = re.compile(r"已经起诉|起诉了|告上法庭|开庭|立案了|判决书|一审|二审|上诉|法院判|被告了|传票")
 COMPLEX_LENGTH = 200
 
@@ -145,7 +145,7 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
     (best, best_conf), rivals = candidates[0], candidates[1:]
     close = [slug for slug, conf in rivals if conf >= CLARIFY_RATIO * best_conf]
     if _LITIGATION.search(text) or len(text) > COMPLEX_LENGTH:
-        # Answer what can be answered, and open a case so an adviser looks at the whole story.
+        # Answer what can be answered, and offer an adviser for the whole story.
         return Decision(topic=topic, action="handoff", entry=best, citations=citation_dicts(entries[best]),
                         confidence=confidence * best_conf, reason="complex", intent=intent)
     if best_conf < ANSWER_CONFIDENCE or close:

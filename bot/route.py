@@ -6,8 +6,10 @@ function as action_consult, so its output is what residents would get.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
@@ -42,10 +44,11 @@ def route_lines(router: ModelRouter, lines: Iterable[str]) -> Iterator[dict]:
                 continue
             try:
                 record = json.loads(line)
-                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                    raise ValueError('each line must be a JSON object with a "text" string')
-            except ValueError as error:
-                yield {"line": number, "error": str(error)}
+            except json.JSONDecodeError as error:
+                yield {"line": number, "error": f"not valid JSON ({error})"}
+                continue
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                yield {"line": number, "error": 'each line must be a JSON object with a "text" string'}
                 continue
             yield {**record, **loop.run_until_complete(router.route(record["text"]))}
     finally:
@@ -53,7 +56,9 @@ def route_lines(router: ModelRouter, lines: Iterable[str]) -> Iterator[dict]:
 
 
 def run(model: Path, source: IO[str], sink: IO[str]) -> None:
-    router = ModelRouter(model)
-    for result in route_lines(router, source):
-        sink.write(json.dumps(result, ensure_ascii=False) + "\n")
-        sink.flush()
+    # jieba and Rasa print progress on stdout; only JSONL may reach the sink.
+    with contextlib.redirect_stdout(sys.stderr):
+        router = ModelRouter(model)
+        for result in route_lines(router, source):
+            sink.write(json.dumps(result, ensure_ascii=False) + "\n")
+            sink.flush()
