@@ -18,7 +18,8 @@ from nlu.text import normalize_text
 
 #: An entry is answered outright only when the response selector gives it at least this
 #: confidence (a softmax over all entries, so values are modest) and no rival comes within
-#: CLARIFY_RATIO of it; otherwise the resident is asked which entry is meant.
+#: CLARIFY_RATIO of it; otherwise the resident is asked which entry is meant. When the topic
+#: itself is uncertain, only entries above CANDIDATE_FLOOR are offered.
 ANSWER_CONFIDENCE = 0.3
 CLARIFY_RATIO = 0.5
 CANDIDATE_FLOOR = 0.1
@@ -84,13 +85,12 @@ def _best_topic(parse: Mapping) -> tuple[str | None, float]:
 
 
 def _candidates(parse: Mapping, entries: Mapping[str, Entry], topic: str | None) -> list[tuple[str, float]]:
-    """Published entries the response selector ranks, those of the routed topic first."""
+    """Published entries as the response selector ranks them: those of the routed topic, or all
+    if the selector ranks none of that topic."""
     selector = (parse.get("response_selector") or {}).get("default") or {}
-    ranked = []
-    for item in selector.get("ranking") or []:
-        slug = (item.get("intent_response_key") or "").split("/", 1)[-1]
-        if slug in entries and float(item.get("confidence") or 0.0) >= CANDIDATE_FLOOR:
-            ranked.append((slug, float(item["confidence"])))
+    ranked = [((item.get("intent_response_key") or "").split("/", 1)[-1], float(item.get("confidence") or 0.0))
+              for item in selector.get("ranking") or []]
+    ranked = [(slug, conf) for slug, conf in ranked if slug in entries]
     same_topic = [c for c in ranked if entries[c[0]].topic == topic]
     return same_topic or ranked
 
@@ -138,17 +138,19 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
 
     candidates = _candidates(parse, entries, topic)
     if intent == "nlu_fallback" or topic is None or not candidates:
-        # Not sure what was meant: ask, offering the closest entries if there are any.
+        # Not sure what was meant: ask, offering the closest entries if any is plausible.
         return Decision(topic=topic or "out_of_scope", action="clarify", confidence=topic_confidence,
-                        choices=[slug for slug, _ in candidates[:MAX_CHOICES]], intent=intent)
+                        choices=[slug for slug, conf in candidates[:MAX_CHOICES] if conf >= CANDIDATE_FLOOR],
+                        intent=intent)
 
     (best, best_conf), rivals = candidates[0], candidates[1:]
-    close = [slug for slug, conf in rivals if conf >= CLARIFY_RATIO * best_conf]
     if _LITIGATION.search(text) or len(text) > COMPLEX_LENGTH:
         # Answer what can be answered, and offer an adviser for the whole story.
         return Decision(topic=topic, action="handoff", entry=best, citations=citation_dicts(entries[best]),
                         confidence=confidence * best_conf, reason="complex", intent=intent)
+    close = [slug for slug, conf in rivals if conf >= CLARIFY_RATIO * best_conf]
     if best_conf < ANSWER_CONFIDENCE or close:
+        # The topic is known but not the entry ("离婚"): offer the topic's most likely entries.
         return Decision(topic=topic, action="clarify", confidence=confidence * best_conf,
-                        choices=[best, *close][:MAX_CHOICES], intent=intent)
+                        choices=[best, *(close or [slug for slug, _ in rivals])][:MAX_CHOICES], intent=intent)
     return _answer(entries[best], confidence * best_conf, intent)

@@ -83,21 +83,27 @@ def prepare() -> Path:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """The Telegram channel when TELEGRAM_BOT_TOKEN is set, the local chat otherwise."""
     from bot.chat import chat
     from bot.services import running_core
+    from bot.telegram_run import TelegramChannel, TelegramSettings
 
     model = prepare()
+    telegram = TelegramSettings.from_env()
     with running_core(model, rasa_port=args.port, action_port=args.action_port) as url:
-        print(f"Rasa server (REST channel): {url}/webhooks/rest/webhook")
-        if args.no_chat:
-            print("Serving; press Ctrl+C to stop.")
-            try:
-                while True:
-                    asyncio.run(asyncio.sleep(3600))
-            except KeyboardInterrupt:
-                pass
-        else:
-            asyncio.run(chat(url))
+        print(f"Rasa server (REST channel): {url}/webhooks/rest/webhook", file=sys.stderr)
+        try:
+            if telegram:
+                mode = f"webhook {telegram.webhook_url}" if telegram.webhook_url else "long polling"
+                print(f"Telegram channel ({mode}); press Ctrl+C to stop.", file=sys.stderr)
+                asyncio.run(TelegramChannel(telegram, url).run())
+            elif args.no_chat:
+                print("Serving; press Ctrl+C to stop.", file=sys.stderr)
+                asyncio.run(asyncio.Event().wait())
+            else:
+                asyncio.run(chat(url))
+        except KeyboardInterrupt:
+            pass
     return 0
 
 

@@ -90,3 +90,35 @@ class Case(Base):
     status = Column(String(30), nullable=False, default="queued")
     transcript = Column(JSON, nullable=False, default=list)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class InboundUpdate(Base):
+    """A Telegram update, stored before it is acknowledged so a crash or restart loses nothing.
+
+    The primary key deduplicates: an update delivered twice is handled once. The polling offset
+    is derived from it (the highest update_id + 1), so it is persisted in the same write.
+    """
+
+    __tablename__ = "telegram_updates"
+
+    update_id = Column(Integer, primary_key=True, autoincrement=False)
+    chat_id = Column(String(40), index=True)
+    payload = Column(JSON, nullable=False)
+    status = Column(String(20), nullable=False, default="pending", index=True)  # pending, done, failed
+    attempts = Column(Integer, nullable=False, default=0)
+    resident_told_to_wait = Column(Boolean, nullable=False, default=False)
+    error = Column(Text)
+    received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    done_at = Column(DateTime(timezone=True))
+
+
+class DeliveryFailure(Base):
+    """A reply that could not be delivered after every retry, kept for follow-up."""
+
+    __tablename__ = "telegram_delivery_failures"
+
+    id = Column(Integer, primary_key=True)
+    chat_id = Column(String(40), nullable=False, index=True)
+    text = Column(Text, nullable=False)
+    error = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -1,0 +1,64 @@
+"""The durable inbox of Telegram updates: stored first, then handled, then marked done."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from telegram import Update
+
+from knowledge.models import DeliveryFailure, InboundUpdate
+
+
+def chat_key(update: Update) -> str:
+    chat = update.effective_chat
+    return str(chat.id) if chat else f"update-{update.update_id}"
+
+
+def store(session: Session, updates: list[Update]) -> int:
+    """Persist updates not seen before; returns how many were new (the rest are duplicates)."""
+    ids = [u.update_id for u in updates]
+    seen = set(session.scalars(select(InboundUpdate.update_id).where(InboundUpdate.update_id.in_(ids))))
+    new = [u for u in dict((u.update_id, u) for u in updates).values() if u.update_id not in seen]
+    session.add_all(InboundUpdate(update_id=u.update_id, chat_id=chat_key(u), payload=u.to_dict()) for u in new)
+    return len(new)
+
+
+def next_offset(session: Session) -> int | None:
+    """The getUpdates offset: everything stored is acknowledged, nothing else."""
+    highest = session.scalar(select(func.max(InboundUpdate.update_id)))
+    return None if highest is None else highest + 1
+
+
+def pending_chats(session: Session) -> list[str]:
+    """Chats with updates still to handle, the one waiting longest first."""
+    query = (select(InboundUpdate.chat_id).where(InboundUpdate.status == "pending")
+             .group_by(InboundUpdate.chat_id).order_by(func.min(InboundUpdate.update_id)))
+    return list(session.scalars(query))
+
+
+def oldest_pending(session: Session, chat: str) -> InboundUpdate | None:
+    return session.scalars(
+        select(InboundUpdate).where(InboundUpdate.status == "pending", InboundUpdate.chat_id == chat)
+        .order_by(InboundUpdate.update_id).limit(1)).one_or_none()
+
+
+def finish(session: Session, update_id: int, status: str = "done", error: str | None = None) -> None:
+    row = session.get(InboundUpdate, update_id)
+    row.status, row.error, row.done_at = status, error, datetime.now(timezone.utc)
+    row.attempts += 1
+
+
+def postpone(session: Session, update_id: int, error: str) -> bool:
+    """The assistant was unreachable: keep the update pending. Returns True the first time,
+    when the resident should be told to wait."""
+    row = session.get(InboundUpdate, update_id)
+    row.attempts += 1
+    row.error = error
+    first = not row.resident_told_to_wait
+    row.resident_told_to_wait = True
+    return first
+
+
+def record_delivery_failure(session: Session, chat_id: int | str, text: str, error: str) -> None:
+    session.add(DeliveryFailure(chat_id=str(chat_id), text=text, error=error))

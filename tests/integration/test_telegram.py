@@ -1,0 +1,271 @@
+"""Residents on Telegram: the PTB application, the router, the Rasa server and the action server,
+with a local fake of the Bot API in place of Telegram."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import statistics
+import time
+
+import cn2an
+
+from bot.telegram_handlers import NOT_TEXT, START
+from bot.telegram_run import PLEASE_WAIT, TelegramChannel, TelegramSettings
+from knowledge.db import session
+from knowledge.models import InboundUpdate
+from tests.fake_telegram import TOKEN, FakeTelegram
+
+
+def new_chat() -> int:
+    return random.randint(10**8, 10**9)
+
+
+@contextlib.asynccontextmanager
+async def channel_running(api: FakeTelegram, rasa_url: str):
+    channel = TelegramChannel(TelegramSettings(token=TOKEN, base_url=api.base_url), rasa_url,
+                              retry_delay=0.5, poll_timeout=1)
+    task = asyncio.create_task(channel.run())
+    try:
+        yield channel
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def run(scenario) -> None:
+    asyncio.run(asyncio.wait_for(scenario(), timeout=300))
+
+
+def test_a_resident_has_a_full_conversation(core):
+    async def scenario():
+        async with FakeTelegram() as api, channel_running(api, core.url):
+            chat = new_chat()
+            api.text(chat, "/start")
+            await api.wait_for(lambda: len(api.to(chat)) == 1)
+            assert api.to(chat)[0].text.startswith(START.split("\n")[0])
+            assert {c["command"] for c in api.commands} == {"start", "help", "human", "restart"}
+
+            api.text(chat, "我阿爸立咗两份遗嘱，内容唔同，以边份为准？")
+            await api.wait_for(lambda: len(api.to(chat)) == 2)
+            answer = api.to(chat)[1]
+            assert answer.parse_mode == "HTML"
+            assert "<b>法律依据：</b>《中华人民共和国民法典》第一千一百四十二条" in answer.text
+            assert [b["text"] for b in answer.buttons] == ["有帮助", "没帮助"]
+
+            api.press(answer, "有帮助")
+            await api.wait_for(lambda: len(api.to(chat)) == 3)
+            assert "谢谢" in api.to(chat)[2].text
+            assert len(api.answered_callbacks) == 1
+
+            api.text(chat, "离婚")
+            await api.wait_for(lambda: len(api.to(chat)) == 4)
+            question = api.to(chat)[3]
+            assert "哪一个" in question.text and len(question.buttons) >= 3
+            first = question.buttons[0]["text"]
+            api.press(question, first)
+            await api.wait_for(lambda: len(api.to(chat)) == 5)
+            assert "法律依据" in api.to(chat)[4].text
+    run(scenario)
+
+
+def test_voice_and_edits_get_a_kind_reply_and_nothing_crashes(core):
+    async def scenario():
+        async with FakeTelegram() as api, channel_running(api, core.url):
+            chat = new_chat()
+            api.voice(chat)
+            api.edit(chat, "改过的问题")
+            api.text(chat, "/unknown")
+            await api.wait_for(lambda: len(api.to(chat)) == 3)
+            texts = [m.text for m in api.to(chat)]
+            assert texts[0] == NOT_TEXT
+            assert "修改" in texts[1]
+            assert "/human" in texts[2]  # an unknown command gets the help text
+    run(scenario)
+
+
+def test_a_long_answer_is_split_at_paragraphs_under_the_limit(core):
+    from bot.router import Reply
+    from bot.telegram_handlers import send
+
+    async def scenario():
+        async with FakeTelegram() as api, channel_running(api, core.url) as channel:
+            chat = new_chat()
+            paragraphs = [f"第{i}段：" + "遗嘱<继承>&" * 150 for i in range(6)]
+            await send(channel.application.bot, chat, Reply("\n\n".join(paragraphs),
+                                                            [{"title": "有帮助", "payload": "/feedback_helpful"}]))
+            parts = api.to(chat)
+            assert len(parts) > 1 and all(len(p.text) <= 4096 for p in parts)
+            assert all(p.text.startswith("第") for p in parts)  # every part starts at a paragraph
+            assert "&lt;继承&gt;&amp;" in parts[0].text
+            assert [b["text"] for b in parts[-1].buttons] == ["有帮助"] and not parts[0].buttons
+    run(scenario)
+
+
+def test_a_429_is_retried_after_the_delay_telegram_asks_for(core):
+    async def scenario():
+        async with FakeTelegram() as api, channel_running(api, core.url):
+            chat = new_chat()
+            api.faults["sendMessage"] = ["429:2"]
+            api.text(chat, "/help")
+            started = time.monotonic()
+            await api.wait_for(lambda: len(api.to(chat)) == 1)
+            assert time.monotonic() - started >= 2.0
+            assert sum(1 for m, p in api.calls if m == "sendMessage" and p["chat_id"] == chat) == 2
+    run(scenario)
+
+
+def test_5xx_and_dropped_connections_are_retried(core):
+    async def scenario():
+        async with FakeTelegram() as api, channel_running(api, core.url):
+            chat = new_chat()
+            api.faults["sendMessage"] = ["502", "drop"]
+            api.text(chat, "/help")
+            await api.wait_for(lambda: len(api.to(chat)) == 1)
+            assert len(api.to(chat)) == 1
+    run(scenario)
+
+
+def test_a_duplicated_update_is_handled_once(core):
+    async def scenario():
+        async with FakeTelegram() as api, channel_running(api, core.url):
+            chat = new_chat()
+            update = api.text(chat, "/help")
+            await api.wait_for(lambda: len(api.to(chat)) == 1)
+            api.redeliver(update)
+            api.text(chat, "/start")
+            await api.wait_for(lambda: len(api.to(chat)) == 2)
+            await asyncio.sleep(1.5)
+            assert len(api.to(chat)) == 2
+    run(scenario)
+
+
+def test_a_restart_in_the_middle_loses_nothing(core):
+    async def scenario():
+        async with FakeTelegram() as api:
+            chat = new_chat()
+            async with channel_running(api, core.url):
+                api.text(chat, "/help")
+                await api.wait_for(lambda: len(api.to(chat)) == 1)
+            # The bot is down; the resident keeps writing. Telegram holds the updates.
+            api.text(chat, "你好")
+            api.text(chat, "民法典第1134条")
+            await asyncio.sleep(0.5)
+            assert len(api.to(chat)) == 1
+            async with channel_running(api, core.url):
+                await api.wait_for(lambda: len(api.to(chat)) == 3)
+            texts = [m.text for m in api.to(chat)]
+            assert "您好" in texts[1] and "自书遗嘱由遗嘱人亲笔书写" in texts[2]
+    run(scenario)
+
+
+def test_a_stored_but_unhandled_update_is_handled_after_a_crash(core):
+    """The update was stored and acknowledged, then the process died before handling it."""
+    async def scenario():
+        async with FakeTelegram() as api:
+            chat = new_chat()
+            async with channel_running(api, core.url) as channel:
+                api.text(chat, "/help")
+                await api.wait_for(lambda: len(api.to(chat)) == 1)
+            from telegram import Update
+
+            crashed = TelegramChannel(TelegramSettings(token=TOKEN, base_url=api.base_url), core.url)
+            update = api.text(chat, "民法典第1134条")
+            crashed.accept([Update.de_json(update, crashed.application.bot)])  # stored, never handled
+            api.updates.clear()  # ...and acknowledged to Telegram
+            async with channel_running(api, core.url):
+                await api.wait_for(lambda: len(api.to(chat)) == 2)
+            assert "自书遗嘱" in api.to(chat)[1].text
+            with session() as s:
+                assert s.get(InboundUpdate, update["update_id"]).status == "done"
+    run(scenario)
+
+
+def test_when_the_assistant_is_down_the_resident_is_told_to_wait_and_the_message_is_retried(core):
+    from tests.integration.conftest import free_port
+
+    async def scenario():
+        async with FakeTelegram() as api:
+            chat = new_chat()
+            down = TelegramChannel(TelegramSettings(token=TOKEN, base_url=api.base_url),
+                                   f"http://127.0.0.1:{free_port()}", retry_delay=0.5, poll_timeout=1)
+            task = asyncio.create_task(down.run())
+            api.text(chat, "民法典第1134条")
+            await api.wait_for(lambda: len(api.to(chat)) == 1)
+            assert api.to(chat)[0].text == PLEASE_WAIT
+            await asyncio.sleep(2)
+            assert len(api.to(chat)) == 1  # told once, not on every retry
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            async with channel_running(api, core.url):  # the assistant is back
+                await api.wait_for(lambda: len(api.to(chat)) == 2)
+            assert "自书遗嘱" in api.to(chat)[1].text
+    run(scenario)
+
+
+def test_load_50_residents_20_messages_each_every_reply_once_in_order(core):
+    """Prints delivered, duplicates and latency; asserts only exactly-once and order."""
+    residents, messages = 50, 20
+
+    async def scenario():
+        async with FakeTelegram() as api, channel_running(api, core.url):
+            chats = [new_chat() for _ in range(residents)]
+            sent_at: dict[tuple[int, int], float] = {}
+
+            async def resident(chat: int) -> None:
+                for n in range(messages):
+                    api.text(chat, f"民法典第{1120 + n}条")
+                    sent_at[(chat, n)] = time.monotonic()
+                    await api.wait_for(lambda: len(api.to(chat)) >= n + 1, timeout=240)
+            started = time.monotonic()
+            await asyncio.gather(*(resident(c) for c in chats))
+            elapsed = time.monotonic() - started
+            await asyncio.sleep(1)
+            latencies, duplicates = [], 0
+            for chat in chats:
+                got = api.to(chat)
+                duplicates += len(got) - messages
+                numbers = [int(cn2an.cn2an(m.text.split("》第")[1].split("条")[0], "smart")) for m in got]
+                assert len(got) == messages, f"chat {chat} got {len(got)} replies"
+                for n, message in enumerate(got):
+                    latencies.append(message.at - sent_at[(chat, n)])
+                assert numbers == sorted(numbers)
+            latencies.sort()
+            print(f"\nTelegram load: {residents} residents x {messages} messages: delivered "
+                  f"{sum(len(api.to(c)) for c in chats)}, duplicates {duplicates}, "
+                  f"p50 {statistics.median(latencies) * 1000:.0f} ms, "
+                  f"p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:.0f} ms, {elapsed:.1f} s in all")
+            assert duplicates == 0
+    run(scenario)
+
+
+def test_the_documented_run_command_starts_the_telegram_channel(core, tmp_path):
+    """As a new user would: TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL set, `legalbot run`."""
+    import os
+    import signal
+    import sys
+
+    from knowledge.db import PROJECT_ROOT
+    from tests.integration.conftest import free_port
+
+    async def scenario():
+        async with FakeTelegram() as api:
+            env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url,
+                   "RASA_PORT": str(free_port()), "ACTION_PORT": str(free_port()),
+                   "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}"}
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot.cli", "run", cwd=PROJECT_ROOT, env=env,
+                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+            try:
+                chat = new_chat()
+                await api.wait_for(lambda: api.commands, timeout=240)  # the channel is up
+                api.text(chat, "/start")
+                api.text(chat, "民法典第1134条")
+                await api.wait_for(lambda: len(api.to(chat)) == 2, timeout=60)
+                assert "自书遗嘱由遗嘱人亲笔书写" in api.to(chat)[1].text
+            finally:
+                process.send_signal(signal.SIGINT)
+                await asyncio.wait_for(process.wait(), timeout=60)
+    run(scenario)
