@@ -12,7 +12,7 @@ from typing import Mapping
 
 from knowledge.models import Entry
 from knowledge.render import citation_dicts
-from knowledge.statutes import CIVIL_CODE, ArticleRef, parse_article_ref
+from knowledge.statutes import CIVIL_BOOKS, CIVIL_CODE, ArticleRef, parse_article_ref
 from knowledge.topics import topic_for_intent
 from nlu.text import normalize_text
 
@@ -36,10 +36,7 @@ _DANGER = re.compile(
 _LITIGATION = re.compile(r"已经起诉|起诉了|告上法庭|开庭|立案了|判决书|一审|二审|上诉|法院判|被告了|传票")
 COMPLEX_LENGTH = 200
 
-# Civil Code books by article range (民法典 总则…侵权责任编), and the topic of other laws.
-_CIVIL_BOOKS = ((204, "civil.general"), (462, "civil.property"), (988, "civil.contract"),
-                (1039, "civil.personality"), (1118, "civil.marriage"), (1163, "civil.inheritance"),
-                (1260, "civil.tort"))
+# The topic of articles of laws other than the Civil Code.
 _LAW_TOPICS = (("村民委员会组织法", "election.committee"), ("居民委员会组织法", "election.committee"),
                ("公证法", "notary.elderly"), ("老年人权益保障法", "elderly.rights"),
                ("法律援助法", "service.legal_aid"), ("人民调解法", "service.mediation"),
@@ -66,7 +63,7 @@ class Decision:
 
 def topic_of_article(law: str, number: int) -> str:
     if law == CIVIL_CODE:
-        return next((topic for last, topic in _CIVIL_BOOKS if number <= last), "civil.general")
+        return next((topic for last, topic in CIVIL_BOOKS if number <= last), "civil.general")
     return next((topic for key, topic in _LAW_TOPICS if key in law), "other.legal")
 
 
@@ -84,7 +81,7 @@ def _best_topic(parse: Mapping) -> tuple[str | None, float]:
     return None, 0.0
 
 
-def _candidates(parse: Mapping, entries: Mapping[str, Entry], topic: str | None) -> list[tuple[str, float]]:
+def entry_candidates(parse: Mapping, entries: Mapping[str, Entry], topic: str | None) -> list[tuple[str, float]]:
     """Published entries as the response selector ranks them: those of the routed topic, or all
     if the selector ranks none of that topic."""
     selector = (parse.get("response_selector") or {}).get("default") or {}
@@ -136,7 +133,7 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
         return Decision(topic="other.legal", action="handoff", confidence=confidence, reason="other_legal",
                         intent=intent)
 
-    candidates = _candidates(parse, entries, topic)
+    candidates = entry_candidates(parse, entries, topic)
     if intent == "nlu_fallback" or topic is None or not candidates:
         # Not sure what was meant: ask, offering the closest entries if any is plausible.
         return Decision(topic=topic or "out_of_scope", action="clarify", confidence=topic_confidence,

@@ -122,7 +122,7 @@ def cmd_route(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluate import cross_validate, evaluate_routing
+    from bot.evaluate import cross_validate, evaluate_routing, evaluate_statutes
 
     if args.cross_validation:
         prepare()
@@ -131,7 +131,33 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not args.data.exists():
         print(f"No evaluation data at {args.data}", file=sys.stderr)
         return 1
+    if args.statutes:
+        evaluate_statutes(args.model or prepare(), args.data)
+        return 0
     evaluate_routing(args.model or prepare(), args.data, report=PROJECT_ROOT / "results" / "routing_report.jsonl")
+    return 0
+
+
+def cmd_statutes_search(args: argparse.Namespace) -> int:
+    import io
+    import json
+
+    from bot.route import run
+
+    def annotator(router):
+        return lambda text: router.articles(text, args.k)
+
+    model = args.model or prepare()
+    if args.jsonl:
+        run(model, sys.stdin, sys.stdout, annotator)
+        return 0
+    out = io.StringIO()
+    run(model, io.StringIO(json.dumps({"text": args.question}, ensure_ascii=False) + "\n"), out, annotator)
+    from knowledge.statutes import find_article
+
+    for hit in json.loads(out.getvalue())["articles"]:
+        article = find_article(hit["law"], hit["article"])
+        print(f"{article.heading}  ({hit['score']:.2f})\n  {article.text[:120]}")
     return 0
 
 
@@ -184,8 +210,18 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("data", type=Path, nargs="?", default=DEFAULT_EVAL)
     e.add_argument("--model", type=Path)
     e.add_argument("--cross-validation", action="store_true")
+    e.add_argument("--statutes", action="store_true", help="statute retrieval: Recall@5 and MRR@5 against BM25")
     e.add_argument("--folds", type=int, default=3)
     e.set_defaults(func=cmd_eval)
+
+    st = sub.add_parser("statutes", help="the statute database").add_subparsers(dest="statutes_command",
+                                                                                 required=True)
+    ss = st.add_parser("search", help="Civil Code articles relevant to a question")
+    ss.add_argument("question", nargs="?", help="the question (or --jsonl on stdin)")
+    ss.add_argument("-k", type=int, default=5)
+    ss.add_argument("--jsonl", action="store_true", help='JSONL in/out like `route`, adding "articles"')
+    ss.add_argument("--model", type=Path)
+    ss.set_defaults(func=cmd_statutes_search)
 
     sub.add_parser("validate", help="rasa data validate on the generated data").set_defaults(func=cmd_validate)
     return p

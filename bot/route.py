@@ -11,11 +11,15 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Awaitable, Callable, Iterable, Iterator
 
-from actions.decision import decide
+from actions.decision import decide, entry_candidates
+from knowledge import retrieval
 from knowledge.content import published_index
 from knowledge.db import session
+
+
+MATCHED_ENTRIES = 3  # entries whose citations may lift an article's rank
 
 
 class ModelRouter:
@@ -30,13 +34,35 @@ class ModelRouter:
         with session() as s:
             self._entries = published_index(s)
 
+    @property
+    def entries(self) -> dict:
+        return self._entries
+
+    async def parse(self, text: str) -> dict:
+        return await self._agent.parse_message(text)
+
     async def route(self, text: str) -> dict:
-        parse = await self._agent.parse_message(text)
-        return decide(parse, self._entries).contract()
+        return decide(await self.parse(text), self._entries).contract()
+
+    async def retrieval_hints(self, text: str) -> tuple[str, list]:
+        """The routed topic and the entries the question matched, with their confidence."""
+        parse = await self.parse(text)
+        topic = decide(parse, self._entries).topic
+        return topic, [(self._entries[slug], conf)
+                       for slug, conf in entry_candidates(parse, self._entries, topic)[:MATCHED_ENTRIES]]
+
+    async def articles(self, text: str, k: int = 5) -> dict:
+        """Civil Code articles for the question, helped by its routed topic and matched entries."""
+        topic, matched = await self.retrieval_hints(text)
+        return {"articles": [found.as_dict() for found in retrieval.search(text, k, topic, matched)]}
 
 
-def route_lines(router: ModelRouter, lines: Iterable[str]) -> Iterator[dict]:
-    """One output record per input line, in order; a bad line yields an error, not a gap."""
+Annotate = Callable[[str], Awaitable[dict]]
+
+
+def route_lines(annotate: Annotate, lines: Iterable[str]) -> Iterator[dict]:
+    """One output record per input line, in order: the input's fields plus ``annotate(text)``;
+    a bad line yields an error record, not a gap."""
     loop = asyncio.new_event_loop()
     try:
         for number, line in enumerate(lines, 1):
@@ -50,15 +76,17 @@ def route_lines(router: ModelRouter, lines: Iterable[str]) -> Iterator[dict]:
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 yield {"line": number, "error": 'each line must be a JSON object with a "text" string'}
                 continue
-            yield {**record, **loop.run_until_complete(router.route(record["text"]))}
+            yield {**record, **loop.run_until_complete(annotate(record["text"]))}
     finally:
         loop.close()
 
 
-def run(model: Path, source: IO[str], sink: IO[str]) -> None:
+def run(model: Path, source: IO[str], sink: IO[str],
+        annotator: Callable[[ModelRouter], Annotate] = lambda router: router.route) -> None:
+    """JSONL in, JSONL out (legalbot route, legalbot statutes search --jsonl)."""
     # jieba and Rasa print progress on stdout; only JSONL may reach the sink.
     with contextlib.redirect_stdout(sys.stderr):
-        router = ModelRouter(model)
-        for result in route_lines(router, source):
+        annotate = annotator(ModelRouter(model))
+        for result in route_lines(annotate, source):
             sink.write(json.dumps(result, ensure_ascii=False) + "\n")
             sink.flush()

@@ -19,6 +19,10 @@ REPEALED_BY_CIVIL_CODE: tuple[str, ...] = (
     "婚姻法", "继承法", "合同法", "物权法", "侵权责任法", "民法通则", "民法总则", "担保法", "收养法",
 )
 CIVIL_CODE = "中华人民共和国民法典"
+#: The Civil Code's books by their last article, with the topic code each belongs to.
+CIVIL_BOOKS: tuple[tuple[int, str], ...] = (
+    (204, "civil.general"), (462, "civil.property"), (988, "civil.contract"), (1039, "civil.personality"),
+    (1118, "civil.marriage"), (1163, "civil.inheritance"), (1260, "civil.tort"))
 _IN_FORCE = "status IN ('现行有效', '已被修改')"
 
 
@@ -61,6 +65,14 @@ def find_article(law: str, number: int) -> Article | None:
         (law, number),
     ).fetchone()
     return Article(row["law_name"], row["article_no_arabic"], row["article_text"]) if row else None
+
+
+def civil_code_articles() -> list[tuple[int, str | None, str]]:
+    """(number, chapter heading, text) of every Civil Code article in force, in order."""
+    rows = _connection().execute(
+        f"SELECT article_no_arabic, chapter, article_text FROM articles WHERE law_name = ? "
+        f"AND article_no LIKE '第%条' AND {_IN_FORCE} ORDER BY article_no_arabic", (CIVIL_CODE,)).fetchall()
+    return [(r["article_no_arabic"], r["chapter"], r["article_text"]) for r in rows]
 
 
 @lru_cache(maxsize=1)

@@ -38,3 +38,18 @@ def test_the_local_chat_shows_buttons_as_numbers_and_sends_the_chosen_payload(co
     assert "自书遗嘱由遗嘱人亲笔书写" in out
     assert "[1] 要，请法律顾问联系我" in out and "[2] 不用了" in out
     assert "还有其他问题" in out  # "2" sent the 不用了 payload
+
+
+def test_statutes_search_in_batch_adds_articles_to_each_line(core):
+    lines = [json.dumps({"id": 1, "text": "被邻居家的狗咬伤了，谁来赔医药费"}, ensure_ascii=False), "{}"]
+    out = run(core, ["statutes", "search", "--jsonl", "--model", str(core.model)], "\n".join(lines) + "\n")
+    first, second = [json.loads(line) for line in out.stdout.splitlines()]
+    assert first["id"] == 1 and len(first["articles"]) == 5
+    assert all(set(a) == {"law", "article", "score"} for a in first["articles"])
+    assert any(1245 <= a["article"] <= 1251 for a in first["articles"])  # the chapter on animals
+    assert "error" in second
+
+
+def test_statutes_search_prints_the_articles(core):
+    out = run(core, ["statutes", "search", "自书遗嘱要怎么写", "-k", "3", "--model", str(core.model)], "").stdout
+    assert out.count("《中华人民共和国民法典》") == 3

@@ -1,0 +1,37 @@
+"""Statute retrieval over the Civil Code."""
+from knowledge import retrieval
+from knowledge.models import Citation, Entry
+from knowledge.statutes import CIVIL_CODE
+
+
+def articles(found):
+    return [f.article for f in found]
+
+
+def test_expansion_adds_the_statute_words_for_colloquial_ones():
+    expanded = retrieval.expand("房东不退押金，老公说算了")
+    assert "出租人" in expanded and "配偶" in expanded
+
+
+def test_a_plain_question_finds_its_article():
+    assert 1245 in articles(retrieval.search("饲养的动物造成他人损害，饲养人要承担责任吗"))
+    assert 1077 in articles(retrieval.search("离婚登记申请以后三十日内可以撤回吗", topic="civil.marriage"))
+
+
+def test_results_are_civil_code_articles_in_order_of_score():
+    found = retrieval.search("借款合同没有约定利息", k=5)
+    assert len(found) == 5 and all(f.law == CIVIL_CODE for f in found)
+    assert [f.score for f in found] == sorted((f.score for f in found), reverse=True)
+
+
+def test_the_routed_topic_favours_its_book():
+    found = retrieval.search("这种情况怎么赔偿", k=5, topic="civil.tort")
+    assert all(1164 <= a <= 1260 for a in articles(found))
+
+
+def test_the_citations_of_matched_entries_lift_their_articles():
+    entry = Entry(slug="inherit-conflicting-wills", topic="civil.inheritance",
+                  citations=[Citation(law=CIVIL_CODE, article=1142, source="statute")])
+    without = articles(retrieval.search("我爸写了好几份那个东西，听哪份", k=5))
+    with_entry = articles(retrieval.search("我爸写了好几份那个东西，听哪份", k=5, matched=[(entry, 0.9)]))
+    assert 1142 not in without and with_entry[0] == 1142
