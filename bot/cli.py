@@ -134,7 +134,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.statutes:
         evaluate_statutes(args.model or prepare(), args.data)
         return 0
-    evaluate_routing(args.model or prepare(), args.data, report=PROJECT_ROOT / "results" / "routing_report.jsonl")
+    evaluate_routing(args.model or prepare(), args.data, out_dir=PROJECT_ROOT / "results")
     return 0
 
 

@@ -15,21 +15,26 @@ from knowledge.statutes import CIVIL_CODE
 from nlu.train import PROJECT_ROOT, rasa_command
 
 ANSWERING_ACTIONS = {"answer", "clarify"}
+# For the baseline: the hand-written intents that stand for a topic of the routing contract.
+_GENERAL_TOPICS = {"other_legal": ("other.legal", "handoff"), "out_of_scope": ("out_of_scope", "out_of_scope"),
+                   **{i: ("smalltalk", "smalltalk") for i in ("greet", "thanks", "goodbye", "bot_challenge")}}
+
+
+def _correct(row: dict, pred: dict) -> bool:
+    return pred.get("topic") in {row["topic"], *row.get("alt", [])}
 
 
 def routing_figures(rows: list[dict], predictions: list[dict]) -> dict:
-    correct = Counter()
-    gold_count = Counter()
-    for row, pred in zip(rows, predictions):
-        gold_count[row["topic"]] += 1
-        if pred.get("topic") in {row["topic"], *row.get("alt", [])}:
-            correct[row["topic"]] += 1
+    gold_count, predicted_count = Counter(r["topic"] for r in rows), Counter(p.get("topic") for p in predictions)
+    hits = Counter(r["topic"] for r, p in zip(rows, predictions) if _correct(r, p))
+    right_predictions = Counter(p.get("topic") for r, p in zip(rows, predictions) if _correct(r, p))
     other = [p for r, p in zip(rows, predictions) if r["topic"] == "other.legal"]
     with_action = [(r, p) for r, p in zip(rows, predictions) if r.get("action")]
     return {
         "questions": len(rows),
-        "topic_accuracy": sum(correct.values()) / max(len(rows), 1),
-        "recall": {t: correct[t] / n for t, n in sorted(gold_count.items())},
+        "topic_accuracy": sum(hits.values()) / max(len(rows), 1),
+        "recall": {t: hits[t] / n for t, n in sorted(gold_count.items())},
+        "precision": {t: right_predictions[t] / n for t, n in sorted(predicted_count.items())},
         "support": dict(sorted(gold_count.items())),
         "other_legal_answered": (sum(p.get("action") in ANSWERING_ACTIONS for p in other) / len(other)
                                  if other else None),
@@ -39,29 +44,94 @@ def routing_figures(rows: list[dict], predictions: list[dict]) -> dict:
     }
 
 
-def print_figures(figures: dict) -> None:
-    print(f"questions            {figures['questions']}")
-    print(f"topic accuracy       {figures['topic_accuracy']:.3f}  (gold topic or one of its alt topics)")
-    if figures["other_legal_answered"] is not None:
-        print(f"other.legal answered {figures['other_legal_answered']:.3f}  (share routed to answer/clarify; lower is better)")
-    if figures["action_accuracy"] is not None:
-        print(f"action accuracy      {figures['action_accuracy']:.3f}")
-    print("recall per topic:")
-    for topic, recall in figures["recall"].items():
-        print(f"  {topic:20s} {recall:.3f}  (n={figures['support'][topic]})")
-    print("actions taken:", json.dumps(figures["actions"], ensure_ascii=False))
+def print_figures(ours: dict, baseline: dict) -> None:
+    def row(name: str, a, b) -> None:
+        fmt = lambda v: "   -  " if v is None else f"{v:6.3f}"  # noqa: E731
+        print(f"{name:34s} {fmt(a)}   {fmt(b)}")
+
+    print(f"{ours['questions']} questions            legalbot   BM25 nearest example")
+    row("topic accuracy (gold or alt)", ours["topic_accuracy"], baseline["topic_accuracy"])
+    row("other.legal answered (lower=better)", ours["other_legal_answered"], baseline["other_legal_answered"])
+    row("action accuracy", ours["action_accuracy"], baseline["action_accuracy"])
+    for topic in sorted(set(ours["recall"]) | set(ours["precision"])):
+        row(f"  {topic} recall", ours["recall"].get(topic), baseline["recall"].get(topic))
+        row(f"  {topic} precision", ours["precision"].get(topic), baseline["precision"].get(topic))
+    print("actions taken:", json.dumps(ours["actions"], ensure_ascii=False))
 
 
-def evaluate_routing(model: Path, data: Path, report: Path | None = None) -> dict:
+def bm25_baseline(texts: list[str]) -> list[dict]:
+    """What a simple search would do: the topic of the nearest example question by BM25 (jieba
+    tokens) among the knowledge base's example questions and the hand-written general intents."""
+    import jieba
+    import yaml
+    from rank_bm25 import BM25Okapi
+
+    from knowledge.content import published_index
+    from knowledge.db import session
+    from nlu.text import normalize_text
+
+    labels, docs = [], []
+    with session() as s:
+        for entry in published_index(s).values():
+            for example in entry.examples:
+                labels.append((entry.topic, "answer"))
+                docs.append(example.text)
+    general = yaml.safe_load((PROJECT_ROOT / "nlu" / "general.yml").read_text(encoding="utf-8"))
+    for item in general["nlu"]:
+        if item["intent"] in _GENERAL_TOPICS:
+            for line in item["examples"].splitlines():
+                labels.append(_GENERAL_TOPICS[item["intent"]])
+                docs.append(line.strip()[2:])
+    tokenize = lambda text: jieba.lcut(normalize_text(text))  # noqa: E731
+    index = BM25Okapi([tokenize(d) for d in docs])
+    predictions = []
+    for text in texts:
+        scores = index.get_scores(tokenize(text))
+        topic, action = labels[max(range(len(scores)), key=scores.__getitem__)]
+        predictions.append({"topic": topic, "action": action})
+    return predictions
+
+
+def confusion_png(rows: list[dict], predictions: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    topics = sorted({r["topic"] for r in rows} | {p.get("topic") for p in predictions})
+    counts = Counter((r["topic"], p.get("topic")) for r, p in zip(rows, predictions))
+    grid = [[counts[(g, t)] for t in topics] for g in topics]
+    fig, ax = plt.subplots(figsize=(9, 8))
+    ax.imshow(grid, cmap="Blues")
+    ax.set_xticks(range(len(topics)), topics, rotation=60, ha="right")
+    ax.set_yticks(range(len(topics)), topics)
+    for i, line in enumerate(grid):
+        for j, n in enumerate(line):
+            if n:
+                ax.text(j, i, n, ha="center", va="center", fontsize=7)
+    ax.set_xlabel("predicted topic")
+    ax.set_ylabel("gold topic")
+    ax.set_title(f"legalbot routing, {len(rows)} questions")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def evaluate_routing(model: Path, data: Path, out_dir: Path) -> dict:
+    """Print legalbot's routing figures beside the BM25 baseline; write the per-question report
+    (routing_report.jsonl) and the confusion matrix (routing_confusion.png) into ``out_dir``."""
     rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
     predictions = list(route_lines(ModelRouter(model).route, (json.dumps({"text": r["text"]}) for r in rows)))
-    if report:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        with report.open("w", encoding="utf-8") as out:
-            for row, pred in zip(rows, predictions):
-                out.write(json.dumps({**row, "predicted": pred}, ensure_ascii=False) + "\n")
+    baseline = bm25_baseline([r["text"] for r in rows])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / "routing_report.jsonl").open("w", encoding="utf-8") as out:
+        for row, pred, base in zip(rows, predictions, baseline):
+            out.write(json.dumps({**row, "predicted": pred, "baseline": base}, ensure_ascii=False) + "\n")
+    confusion_png(rows, predictions, out_dir / "routing_confusion.png")
     figures = routing_figures(rows, predictions)
-    print_figures(figures)
+    print_figures(figures, routing_figures(rows, baseline))
+    print(f"per-question report and confusion matrix in {out_dir}")
     return figures
 
 
