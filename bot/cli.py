@@ -90,7 +90,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     model = prepare()
     telegram = TelegramSettings.from_env()
-    with running_core(model, rasa_port=args.port, action_port=args.action_port) as url:
+    with running_core(model, rasa_port=args.port, action_port=args.action_port) as servers:
+        url = servers.url
         print(f"Rasa server (REST channel): {url}/webhooks/rest/webhook", file=sys.stderr)
         try:
             if telegram:
@@ -161,6 +162,24 @@ def cmd_statutes_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """On a scratch copy of the knowledge base: the bench edits an answer to time it going live."""
+    import socket
+    import tempfile
+
+    from bot.bench import bench
+
+    def free_port() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    with tempfile.TemporaryDirectory() as scratch:
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.db"
+        bench(prepare(), (free_port(), free_port(), free_port()), per_resident=args.per_resident)
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -222,6 +241,10 @@ def parser() -> argparse.ArgumentParser:
     ss.add_argument("--jsonl", action="store_true", help='JSONL in/out like `route`, adding "articles"')
     ss.add_argument("--model", type=Path)
     ss.set_defaults(func=cmd_statutes_search)
+
+    b = sub.add_parser("bench", help="speed of the message path beside a bare rasa run; saves JSON and PNG")
+    b.add_argument("--per-resident", type=int, default=10, help="messages each simulated resident sends")
+    b.set_defaults(func=cmd_bench)
 
     sub.add_parser("validate", help="rasa data validate on the generated data").set_defaults(func=cmd_validate)
     return p

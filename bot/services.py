@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -49,40 +50,52 @@ def _wait_until_up(url: str, process: subprocess.Popen, name: str, timeout: floa
     raise ServiceError(f"{name} did not answer at {url} within {timeout:.0f} s; see {log}")
 
 
-@contextmanager
-def running_core(model: Path, rasa_port: int = 5005, action_port: int = 5055,
-                 log_dir: Path = PROJECT_ROOT / "var" / "log", timeout: float = 180) -> Iterator[str]:
-    """Run the action server and the Rasa server (REST channel) until the block ends.
+@dataclass
+class Servers:
+    url: str  # the Rasa server's base URL
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
-    Yields the Rasa server's base URL. Both inherit this process's environment, so
-    DATABASE_URL reaches the action server.
-    """
+
+@contextmanager
+def running(commands: dict[str, tuple[list[str], str]], env: dict[str, str], url: str, log_dir: Path,
+            timeout: float) -> Iterator[Servers]:
+    """Start each command in turn and wait until its health URL answers; stop them all at the end."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
-    commands = {
-        "action server": ([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-                          f"http://127.0.0.1:{action_port}/health"),
-        "Rasa server": ([sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(rasa_port),
-                         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml", "--enable-api"],
-                        f"http://127.0.0.1:{rasa_port}/"),
-    }
-    processes: list[subprocess.Popen] = []
+    servers = Servers(url)
     try:
         for name, (command, health) in commands.items():
             if not _port_free(health):
                 raise ServiceError(f"something already answers at {health}; stop it or choose other ports")
-            log = log_dir / f"{name.split()[0].lower()}-{rasa_port}.log"
+            log = log_dir / f"{name.replace(' ', '-')}-{health.rsplit(':', 1)[1].split('/')[0]}.log"
             with log.open("wb") as out:
                 process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                            preexec_fn=_die_with_parent)
-            processes.append(process)
+            servers.processes[name] = process
             _wait_until_up(health, process, name, timeout, log)
-        yield f"http://127.0.0.1:{rasa_port}"
+        yield servers
     finally:
-        for process in reversed(processes):
+        for process in reversed(servers.processes.values()):
             process.terminate()
-        for process in processes:
+        for process in servers.processes.values():
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def rasa_run(model: Path, port: int, *options: str) -> list[str]:
+    return [sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(port), "--enable-api", *options]
+
+
+def running_core(model: Path, rasa_port: int = 5005, action_port: int = 5055,
+                 log_dir: Path = PROJECT_ROOT / "var" / "log", timeout: float = 180):
+    """Run the action server and the Rasa server (REST channel) until the block ends.
+    Both inherit this process's environment, so DATABASE_URL reaches the action server."""
+    env = {**os.environ, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
+    commands = {
+        "action server": ([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+                          f"http://127.0.0.1:{action_port}/health"),
+        "Rasa server": (rasa_run(model, rasa_port, "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"),
+                        f"http://127.0.0.1:{rasa_port}/"),
+    }
+    return running(commands, env, f"http://127.0.0.1:{rasa_port}", log_dir, timeout)

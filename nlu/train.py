@@ -8,8 +8,10 @@ always runs with --force so Rasa's internal cache cannot reuse a stale tokenizer
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -49,12 +51,20 @@ def train(force: bool = False) -> Path:
     if path.exists() and not force:
         return path
     MODELS_DIR.mkdir(exist_ok=True)
+    started = time.monotonic()
     subprocess.run(
         rasa_command("train", "--config", "nlu/config.yml", "--domain", "domain.yml",
                      "--data", "nlu/general.yml", "nlu/kb", "stories",
                      "--out", str(MODELS_DIR), "--fixed-model-name", path.name.removesuffix(".tar.gz"),
                      "--force"),
         cwd=PROJECT_ROOT, check=True, stdout=sys.stderr)  # stdout may be a JSONL stream (route)
+    training_record(path).write_text(json.dumps({"seconds": round(time.monotonic() - started, 1)}))
     for old in sorted(MODELS_DIR.glob("legalbot-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP_MODELS]:
         old.unlink()
+        training_record(old).unlink(missing_ok=True)
     return path
+
+
+def training_record(model: Path) -> Path:
+    """Where the time a model took to train is kept (read by `legalbot bench`)."""
+    return model.with_name(model.name.removesuffix(".tar.gz") + ".train.json")

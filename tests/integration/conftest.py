@@ -43,8 +43,8 @@ def core(tmp_path_factory) -> Iterator[Core]:
     try:
         model = prepare()  # trains only if the training inputs changed since the cached model
         with running_core(model, rasa_port=free_port(), action_port=free_port(),
-                          log_dir=tmp_path_factory.mktemp("logs")) as url:
-            yield Core(url, database_url, model)
+                          log_dir=tmp_path_factory.mktemp("logs")) as servers:
+            yield Core(servers.url, database_url, model)
     finally:
         if previous is None:
             os.environ.pop("DATABASE_URL", None)

@@ -269,3 +269,39 @@ def test_the_documented_run_command_starts_the_telegram_channel(core, tmp_path):
                 process.send_signal(signal.SIGINT)
                 await asyncio.wait_for(process.wait(), timeout=60)
     run(scenario)
+
+
+def test_webhook_mode_checks_the_secret_token_and_handles_the_update(core):
+    import httpx
+
+    from tests.integration.conftest import free_port
+
+    async def scenario():
+        async with FakeTelegram() as api:
+            port = free_port()
+            settings = TelegramSettings(token=TOKEN, base_url=api.base_url, webhook_url="https://bot.example/telegram",
+                                        webhook_secret="s3cret", webhook_port=port)
+            channel = TelegramChannel(settings, core.url, retry_delay=0.5)
+            task = asyncio.create_task(channel.run())
+            try:
+                await api.wait_for(lambda: any(m == "setWebhook" for m, _ in api.calls), timeout=30)
+                webhook = dict(next(p for m, p in api.calls if m == "setWebhook"))
+                assert webhook["url"] == "https://bot.example/telegram" and webhook["secret_token"] == "s3cret"
+                chat = new_chat()
+                update = api.text(chat, "民法典第1134条")
+                api.updates.clear()  # delivered by webhook, not by getUpdates
+                async with httpx.AsyncClient() as client:
+                    url = f"http://127.0.0.1:{port}/telegram"
+                    forged = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "x"})
+                    missing = await client.post(url, json=update)
+                    assert (forged.status_code, missing.status_code) == (403, 403)
+                    good = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
+                    assert good.status_code == 200
+                await api.wait_for(lambda: len(api.to(chat)) == 1)
+                assert "自书遗嘱" in api.to(chat)[0].text
+                assert not any(m == "getUpdates" for m, _ in api.calls)
+            finally:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+    run(scenario)

@@ -1,0 +1,190 @@
+"""`legalbot bench`: the speed of the whole message path, beside a bare `rasa run`.
+
+Simulated residents post to the REST channel (Rasa server → action server → database) and
+wait for each reply before the next message; the same load goes to a bare `rasa run` of the
+same model without the action server (what Rasa alone costs). Also: NLU parse time alone, a
+constant 20 messages per second, resident set size of each process, training time, and the
+time from an edited answer to a resident seeing it. Prints a table; saves JSON and a PNG.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import statistics
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy import select, update
+
+from bot.services import Servers, running, running_core, rasa_run
+from knowledge.db import PROJECT_ROOT, session
+from knowledge.models import Entry, EntryStatus, Example
+from nlu.train import training_record
+
+CONCURRENCY = (1, 10, 50)
+TARGET_RATE = 20  # messages per second for the latency target (p99 <= 300 ms)
+
+
+def questions(n: int, seed: int = 7) -> list[str]:
+    """Residents' questions: example questions of the published entries, in a fixed random order."""
+    with session() as s:
+        texts = list(s.scalars(select(Example.text).join(Entry).where(Entry.status == EntryStatus.published)
+                               .order_by(Example.id)))
+    random.Random(seed).shuffle(texts)
+    return [texts[i % len(texts)] for i in range(n)]
+
+
+def percentiles(latencies: list[float]) -> dict:
+    ordered = sorted(latencies)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+    return {"p50_ms": round(pick(0.50), 1), "p95_ms": round(pick(0.95), 1), "p99_ms": round(pick(0.99), 1)}
+
+
+async def _post(client: httpx.AsyncClient, url: str, sender: str, text: str, latencies: list[float]) -> None:
+    started = time.monotonic()
+    response = await client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text})
+    response.raise_for_status()
+    latencies.append(time.monotonic() - started)
+
+
+async def closed_loop(url: str, residents: int, per_resident: int, texts: list[str]) -> dict:
+    """``residents`` concurrent conversations, each sending its next message after the reply."""
+    latencies: list[float] = []
+    run_id = random.randrange(10**9)
+
+    async def resident(number: int) -> None:
+        for i in range(per_resident):
+            await _post(client, url, f"bench-{run_id}-{number}", texts[(number * per_resident + i) % len(texts)],
+                        latencies)
+    async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=residents)) as client:
+        started = time.monotonic()
+        await asyncio.gather(*(resident(n) for n in range(residents)))
+        elapsed = time.monotonic() - started
+    return {"residents": residents, "messages": len(latencies),
+            "msgs_per_s": round(len(latencies) / elapsed, 2), **percentiles(latencies)}
+
+
+async def open_loop(url: str, rate: float, seconds: float, texts: list[str]) -> dict:
+    """Messages arrive at a constant rate whether or not earlier ones were answered."""
+    latencies: list[float] = []
+    async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=200)) as client:
+        tasks, started = [], time.monotonic()
+        for i in range(int(rate * seconds)):
+            await asyncio.sleep(max(0.0, started + i / rate - time.monotonic()))
+            tasks.append(asyncio.create_task(_post(client, url, f"rate-{i % 50}", texts[i % len(texts)], latencies)))
+        await asyncio.gather(*tasks)
+    return {"rate": rate, "messages": len(latencies), **percentiles(latencies)}
+
+
+async def parse_only(url: str, texts: list[str]) -> dict:
+    latencies: list[float] = []
+    async with httpx.AsyncClient(timeout=60) as client:
+        for text in texts:
+            started = time.monotonic()
+            (await client.post(f"{url}/model/parse", json={"text": text})).raise_for_status()
+            latencies.append(time.monotonic() - started)
+    return {"messages": len(latencies), **percentiles(latencies)}
+
+
+async def edit_to_live(url: str) -> float:
+    """Seconds from an answer's edit in the database to a resident receiving the edited text."""
+    with session() as s:
+        entry = s.scalars(select(Entry).where(Entry.slug == "notary-fee-reduction")).one()
+        original = entry.answer
+    marker = f"【{random.randrange(10**6)}】"
+    async with httpx.AsyncClient(timeout=60) as client:
+        try:
+            with session() as s, s.begin():
+                s.execute(update(Entry).where(Entry.id == entry.id).values(answer=marker + original))
+            edited = time.monotonic()
+            while True:
+                reply = (await client.post(f"{url}/webhooks/rest/webhook", json={
+                    "sender": "bench-edit", "message": '/choose_entry{"entry": "notary-fee-reduction"}'})).json()
+                if any(marker in (m.get("text") or "") for m in reply):
+                    return time.monotonic() - edited
+        finally:
+            with session() as s, s.begin():
+                s.execute(update(Entry).where(Entry.id == entry.id).values(answer=original))
+
+
+def rss_mb(servers: Servers) -> dict:
+    def rss(pid: int) -> float:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+        return float("nan")
+    return {name: rss(process.pid) for name, process in servers.processes.items()}
+
+
+async def measure(url: str, texts: list[str], per_resident: int) -> list[dict]:
+    return [await closed_loop(url, c, per_resident, texts) for c in CONCURRENCY]
+
+
+def plot(results: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    for name, rows in (("legalbot (full path)", results["full"]), ("bare rasa run", results["bare"])):
+        xs = [r["residents"] for r in rows]
+        left.plot(xs, [r["msgs_per_s"] for r in rows], marker="o", label=name)
+        right.plot(xs, [r["p99_ms"] for r in rows], marker="o", label=f"{name} p99")
+        right.plot(xs, [r["p50_ms"] for r in rows], marker="x", linestyle="--", label=f"{name} p50")
+    left.set(xlabel="concurrent residents", ylabel="messages per second", title="throughput")
+    right.set(xlabel="concurrent residents", ylabel="ms", title="latency", yscale="log")
+    left.legend()
+    right.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def bench(model: Path, ports: tuple[int, int, int], per_resident: int = 10,
+          out_dir: Path = PROJECT_ROOT / "results") -> dict:
+    rasa_port, action_port, bare_port = ports
+    texts = questions(CONCURRENCY[-1] * per_resident)
+    results: dict = {}
+    with running_core(model, rasa_port, action_port) as servers:
+        asyncio.run(closed_loop(servers.url, 1, 5, texts))  # warm-up: first requests load lazily
+        results["full"] = asyncio.run(measure(servers.url, texts, per_resident))
+        results["rate"] = asyncio.run(open_loop(servers.url, TARGET_RATE, 15, texts))
+        results["parse"] = asyncio.run(parse_only(servers.url, texts[:200]))
+        results["edit_to_live_s"] = round(asyncio.run(edit_to_live(servers.url)), 3)
+        results["rss_mb"] = rss_mb(servers)
+    bare_url = f"http://127.0.0.1:{bare_port}"
+    with running({"bare rasa run": (rasa_run(model, bare_port), bare_url + "/")}, {}, bare_url,
+                 PROJECT_ROOT / "var" / "log", 180) as bare:
+        asyncio.run(closed_loop(bare.url, 1, 5, texts))
+        results["bare"] = asyncio.run(measure(bare.url, texts, per_resident))
+        results["rss_mb"].update(rss_mb(bare))
+    record = training_record(model)
+    results["training_s"] = json.loads(record.read_text())["seconds"] if record.exists() else None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "bench.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    plot(results, out_dir / "bench.png")
+    report(results)
+    print(f"saved {out_dir / 'bench.json'} and {out_dir / 'bench.png'}")
+    return results
+
+
+def report(results: dict) -> None:
+    print(f"{'':26s}{'residents':>10s}{'msgs/s':>9s}{'p50 ms':>9s}{'p95 ms':>9s}{'p99 ms':>9s}")
+    for name in ("full", "bare"):
+        label = "legalbot (full path)" if name == "full" else "bare rasa run (no actions)"
+        for row in results[name]:
+            print(f"{label:26s}{row['residents']:>10d}{row['msgs_per_s']:>9.1f}{row['p50_ms']:>9.0f}"
+                  f"{row['p95_ms']:>9.0f}{row['p99_ms']:>9.0f}")
+    rate = results["rate"]
+    print(f"constant {rate['rate']} msgs/s for {rate['messages']} messages: p50 {rate['p50_ms']:.0f} ms, "
+          f"p99 {rate['p99_ms']:.0f} ms (target: p99 <= 300 ms)")
+    ratio = results["full"][-1]["msgs_per_s"] / results["bare"][-1]["msgs_per_s"]
+    print(f"throughput at {CONCURRENCY[-1]} residents, legalbot / bare rasa run: {ratio:.2f} (target: >= 2)")
+    print(f"NLU parse alone: p50 {results['parse']['p50_ms']:.0f} ms, p99 {results['parse']['p99_ms']:.0f} ms")
+    print("resident set size (MB):", json.dumps(results["rss_mb"], ensure_ascii=False), "(target: Rasa < 1536)")
+    print(f"training time: {results['training_s']} s" if results["training_s"] else
+          "training time: not recorded for this model (train it with `legalbot train --force`)")
+    print(f"edited answer live after {results['edit_to_live_s']} s")
