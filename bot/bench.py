@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
-import statistics
 import time
 from pathlib import Path
 
@@ -129,11 +129,11 @@ def plot(results: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-    for name, rows in (("legalbot (full path)", results["full"]), ("bare rasa run", results["bare"])):
+    for name, rows, color in (("legalbot (full path)", results["full"], "C0"), ("bare rasa run", results["bare"], "C1")):
         xs = [r["residents"] for r in rows]
-        left.plot(xs, [r["msgs_per_s"] for r in rows], marker="o", label=name)
-        right.plot(xs, [r["p99_ms"] for r in rows], marker="o", label=f"{name} p99")
-        right.plot(xs, [r["p50_ms"] for r in rows], marker="x", linestyle="--", label=f"{name} p50")
+        left.plot(xs, [r["msgs_per_s"] for r in rows], marker="o", color=color, label=name)
+        right.plot(xs, [r["p99_ms"] for r in rows], marker="o", color=color, label=f"{name} p99")
+        right.plot(xs, [r["p50_ms"] for r in rows], marker="x", linestyle="--", color=color, label=f"{name} p50")
     left.set(xlabel="concurrent residents", ylabel="messages per second", title="throughput")
     right.set(xlabel="concurrent residents", ylabel="ms", title="latency", yscale="log")
     left.legend()
@@ -156,7 +156,11 @@ def bench(model: Path, ports: tuple[int, int, int], per_resident: int = 10,
         results["edit_to_live_s"] = round(asyncio.run(edit_to_live(servers.url)), 3)
         results["rss_mb"] = rss_mb(servers)
     bare_url = f"http://127.0.0.1:{bare_port}"
-    with running({"bare rasa run": (rasa_run(model, bare_port), bare_url + "/")}, {}, bare_url,
+    # Empty endpoints: Rasa runs the model's NLU and policies but has no custom action server.
+    no_endpoints = PROJECT_ROOT / "var" / "bench-no-endpoints.yml"
+    no_endpoints.write_text("{}\n")
+    bare_command = rasa_run(model, bare_port, "--endpoints", str(no_endpoints))
+    with running({"bare rasa run": (bare_command, bare_url + "/")}, dict(os.environ), bare_url,
                  PROJECT_ROOT / "var" / "log", 180) as bare:
         asyncio.run(closed_loop(bare.url, 1, 5, texts))
         results["bare"] = asyncio.run(measure(bare.url, texts, per_resident))

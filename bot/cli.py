@@ -164,15 +164,10 @@ def cmd_statutes_search(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """On a scratch copy of the knowledge base: the bench edits an answer to time it going live."""
-    import socket
     import tempfile
 
     from bot.bench import bench
-
-    def free_port() -> int:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            return s.getsockname()[1]
+    from bot.services import free_port
 
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.db"

@@ -11,7 +11,6 @@ import asyncio
 import hmac
 import logging
 import os
-from collections import defaultdict
 from dataclasses import dataclass
 
 from aiohttp import web

@@ -10,22 +10,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import socket
 import time
 from dataclasses import dataclass, field
 
 from aiohttp import web
+
+from bot.services import free_port
 
 TOKEN = "123456:TEST-TOKEN"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "法律助手", "username": "legalbot_test_bot"}
 # Telegram's update ids only grow; a process-wide counter keeps them unique across fakes.
 _update_ids = itertools.count(int(time.time()))
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -1,17 +1,13 @@
 """The router against a local HTTP stand-in for the Rasa REST channel: retries, silence, outage."""
 import asyncio
-import socket
 
 import pytest
 from aiohttp import web
 
+from bot.services import free_port
+
 from bot.router import NO_REPLY, AssistantUnavailable, Router
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def serve(responses: list, received: list) -> tuple[web.AppRunner, str]:

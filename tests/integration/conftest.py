@@ -3,7 +3,6 @@ the Rasa server on free ports, and a fresh SQLite knowledge base loaded with the
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,13 +12,8 @@ import httpx
 import pytest
 
 from bot.cli import prepare
-from bot.services import running_core
+from bot.services import free_port, running_core
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

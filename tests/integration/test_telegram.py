@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
+import signal
 import statistics
+import sys
 import time
 
 import cn2an
+import httpx
+from telegram import Update
 
-from bot.telegram_handlers import NOT_TEXT, START
+from bot.router import Reply
+from bot.services import free_port
+from bot.telegram_handlers import NOT_TEXT, START, send
 from bot.telegram_run import PLEASE_WAIT, TelegramChannel, TelegramSettings
-from knowledge.db import session
+from knowledge.db import PROJECT_ROOT, session
 from knowledge.models import InboundUpdate
 from tests.fake_telegram import TOKEN, FakeTelegram
 
@@ -86,9 +93,6 @@ def test_voice_and_edits_get_a_kind_reply_and_nothing_crashes(core):
 
 
 def test_a_long_answer_is_split_at_paragraphs_under_the_limit(core):
-    from bot.router import Reply
-    from bot.telegram_handlers import send
-
     async def scenario():
         async with FakeTelegram() as api, channel_running(api, core.url) as channel:
             chat = new_chat()
@@ -165,11 +169,9 @@ def test_a_stored_but_unhandled_update_is_handled_after_a_crash(core):
     async def scenario():
         async with FakeTelegram() as api:
             chat = new_chat()
-            async with channel_running(api, core.url) as channel:
+            async with channel_running(api, core.url):
                 api.text(chat, "/help")
                 await api.wait_for(lambda: len(api.to(chat)) == 1)
-            from telegram import Update
-
             crashed = TelegramChannel(TelegramSettings(token=TOKEN, base_url=api.base_url), core.url)
             update = api.text(chat, "民法典第1134条")
             crashed.accept([Update.de_json(update, crashed.application.bot)])  # stored, never handled
@@ -183,8 +185,6 @@ def test_a_stored_but_unhandled_update_is_handled_after_a_crash(core):
 
 
 def test_when_the_assistant_is_down_the_resident_is_told_to_wait_and_the_message_is_retried(core):
-    from tests.integration.conftest import free_port
-
     async def scenario():
         async with FakeTelegram() as api:
             chat = new_chat()
@@ -243,13 +243,6 @@ def test_load_50_residents_20_messages_each_every_reply_once_in_order(core):
 
 def test_the_documented_run_command_starts_the_telegram_channel(core, tmp_path):
     """As a new user would: TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL set, `legalbot run`."""
-    import os
-    import signal
-    import sys
-
-    from knowledge.db import PROJECT_ROOT
-    from tests.integration.conftest import free_port
-
     async def scenario():
         async with FakeTelegram() as api:
             env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url,
@@ -272,10 +265,6 @@ def test_the_documented_run_command_starts_the_telegram_channel(core, tmp_path):
 
 
 def test_webhook_mode_checks_the_secret_token_and_handles_the_update(core):
-    import httpx
-
-    from tests.integration.conftest import free_port
-
     async def scenario():
         async with FakeTelegram() as api:
             port = free_port()
