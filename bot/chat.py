@@ -33,15 +33,13 @@ def to_message(line: str, buttons: list[dict]) -> str:
 
 async def send(router: Router, sender: str, message: str) -> list[Reply]:
     """Send, and if the assistant is down keep the message and resend it, never dropping it."""
-    for delay in (*RETRY_DELAYS, None):
+    for delay in RETRY_DELAYS:
         try:
             return await router.handle(sender, message)
         except AssistantUnavailable:
-            if delay is None:
-                raise
             print(BUSY.format(delay=delay))
             await asyncio.sleep(delay)
-    raise AssertionError("unreachable")
+    return await router.handle(sender, message)
 
 
 async def chat(rasa_url: str) -> None:

@@ -29,6 +29,7 @@ NOT_TEXT = ("抱歉，我现在只能看懂文字消息，看不了语音、图�
 EDITED = "我看到您修改了刚才的消息。我是按修改前的内容回复的；如果问题变了，请把新问题重新发一次。"
 COMMANDS = [BotCommand("start", "开始使用"), BotCommand("help", "怎么用"),
             BotCommand("human", "找村居法律顾问"), BotCommand("restart", "重新开始对话")]
+CHOOSE = "请选择："  # Telegram needs text with buttons
 SEND_ATTEMPTS = 4
 
 
@@ -45,11 +46,9 @@ def _retryable(error: BaseException) -> bool:
 async def send(bot: Bot, chat_id: int, reply: Reply) -> None:
     """Send one reply, split under Telegram's limit, buttons on its last part. Network errors
     and 5xx are retried with backoff; what still fails is recorded, never silently lost."""
-    parts = split_message(reply.text) or [""]
+    parts = split_message(reply.text or (CHOOSE if reply.buttons else ""))
     for number, text in enumerate(parts, 1):
         markup = keyboard(reply.buttons) if number == len(parts) else None
-        if not text:
-            continue
         try:
             async for attempt in AsyncRetrying(stop=stop_after_attempt(SEND_ATTEMPTS),
                                                wait=wait_exponential(multiplier=0.5, max=10),
