@@ -16,6 +16,13 @@ from bot.services import free_port, running_core
 
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Everything here talks to the real servers: `-m "not integration"` leaves it out."""
+    for item in items:
+        if "integration" in item.nodeid.split("/"):
+            item.add_marker(pytest.mark.integration)
+
+
 @dataclass
 class Core:
     url: str
