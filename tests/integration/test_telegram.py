@@ -45,35 +45,40 @@ def run(scenario) -> None:
     asyncio.run(asyncio.wait_for(scenario(), timeout=300))
 
 
+async def full_conversation(api: FakeTelegram) -> None:
+    """A scripted resident: /start, a question answered with its citation, the feedback
+    button, a one-word question answered by a clarifying button."""
+    chat = new_chat()
+    api.text(chat, "/start")
+    await api.wait_for(lambda: len(api.to(chat)) == 1)
+    assert api.to(chat)[0].text.startswith(START.split("\n")[0])
+    assert {c["command"] for c in api.commands} == {"start", "help", "human", "restart"}
+
+    api.text(chat, "我阿爸立咗两份遗嘱，内容唔同，以边份为准？")
+    await api.wait_for(lambda: len(api.to(chat)) == 2)
+    answer = api.to(chat)[1]
+    assert answer.parse_mode == "HTML"
+    assert "<b>法律依据：</b>《中华人民共和国民法典》第一千一百四十二条" in answer.text
+    assert [b["text"] for b in answer.buttons] == ["有帮助", "没帮助"]
+
+    api.press(answer, "有帮助")
+    await api.wait_for(lambda: len(api.to(chat)) == 3)
+    assert "谢谢" in api.to(chat)[2].text
+    assert len(api.answered_callbacks) == 1
+
+    api.text(chat, "离婚")
+    await api.wait_for(lambda: len(api.to(chat)) == 4)
+    question = api.to(chat)[3]
+    assert "哪一个" in question.text and len(question.buttons) >= 3
+    api.press(question, question.buttons[0]["text"])
+    await api.wait_for(lambda: len(api.to(chat)) == 5)
+    assert "法律依据" in api.to(chat)[4].text
+
+
 def test_a_resident_has_a_full_conversation(core):
     async def scenario():
         async with FakeTelegram() as api, channel_running(api, core.url):
-            chat = new_chat()
-            api.text(chat, "/start")
-            await api.wait_for(lambda: len(api.to(chat)) == 1)
-            assert api.to(chat)[0].text.startswith(START.split("\n")[0])
-            assert {c["command"] for c in api.commands} == {"start", "help", "human", "restart"}
-
-            api.text(chat, "我阿爸立咗两份遗嘱，内容唔同，以边份为准？")
-            await api.wait_for(lambda: len(api.to(chat)) == 2)
-            answer = api.to(chat)[1]
-            assert answer.parse_mode == "HTML"
-            assert "<b>法律依据：</b>《中华人民共和国民法典》第一千一百四十二条" in answer.text
-            assert [b["text"] for b in answer.buttons] == ["有帮助", "没帮助"]
-
-            api.press(answer, "有帮助")
-            await api.wait_for(lambda: len(api.to(chat)) == 3)
-            assert "谢谢" in api.to(chat)[2].text
-            assert len(api.answered_callbacks) == 1
-
-            api.text(chat, "离婚")
-            await api.wait_for(lambda: len(api.to(chat)) == 4)
-            question = api.to(chat)[3]
-            assert "哪一个" in question.text and len(question.buttons) >= 3
-            first = question.buttons[0]["text"]
-            api.press(question, first)
-            await api.wait_for(lambda: len(api.to(chat)) == 5)
-            assert "法律依据" in api.to(chat)[4].text
+            await full_conversation(api)
     run(scenario)
 
 
@@ -252,12 +257,8 @@ def test_the_documented_run_command_starts_the_telegram_channel(core, tmp_path):
                 sys.executable, "-m", "bot.cli", "run", cwd=PROJECT_ROOT, env=env,
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
             try:
-                chat = new_chat()
                 await api.wait_for(lambda: api.commands, timeout=240)  # the channel is up
-                api.text(chat, "/start")
-                api.text(chat, "民法典第1134条")
-                await api.wait_for(lambda: len(api.to(chat)) == 2, timeout=60)
-                assert "自书遗嘱由遗嘱人亲笔书写" in api.to(chat)[1].text
+                await full_conversation(api)
             finally:
                 process.send_signal(signal.SIGINT)
                 await asyncio.wait_for(process.wait(), timeout=60)
