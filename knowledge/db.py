@@ -5,13 +5,14 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge.models import Base
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def database_url() -> str:
@@ -25,8 +26,22 @@ def engine(url: str | None = None) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     eng = create_engine(url, future=True, pool_pre_ping=True)
-    Base.metadata.create_all(eng)
+    migrate(eng)
     return eng
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def migrate(eng: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` with Alembic (knowledge/migrations)."""
+    config = alembic_config()
+    with eng.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
 
 
 def session(url: str | None = None) -> Session:

@@ -38,10 +38,13 @@ def db_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'kb.db'}"
     url = request.getfixturevalue("postgres_url")
-    from knowledge.db import engine
-    from knowledge.models import Base
+    from sqlalchemy import text
+
+    from knowledge.db import engine, migrate
 
     eng = engine(url)
-    Base.metadata.drop_all(eng)
-    Base.metadata.create_all(eng)
+    with eng.begin() as connection:  # start from an empty database, then migrate it
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    migrate(eng)
     return url
