@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
-from actions.decision import Decision, decide
+from actions.decision import Decision, decide, slugs_in
 from knowledge.content import published_index
 from knowledge.db import session
 from knowledge.records import open_case, record_feedback
@@ -64,8 +64,8 @@ class ActionConsult(Action):
             if reply == "deny":
                 dispatcher.utter_message(text=replies.ANYTHING_ELSE)
                 return [SlotSet("handoff_offered", False)]
-        with session() as s:
-            entries = published_index(s)
+        with session() as s:  # on the message path: only the entries this parse can lead to
+            entries = published_index(s, slugs_in(tracker.latest_message))
         decision = decide(tracker.latest_message, entries)
         failed = int(tracker.get_slot("failed_turns") or 0)
         events: list[EventType] = [SlotSet("handoff_offered", False), SlotSet("last_topic", decision.topic)]

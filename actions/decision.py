@@ -81,6 +81,14 @@ def _best_topic(parse: Mapping) -> tuple[str | None, float]:
     return None, 0.0
 
 
+def slugs_in(parse: Mapping) -> set[str]:
+    """The entries a parse can lead to: those the selector ranks and a picked button's entry.
+    decide() needs no others, so the live action loads only these."""
+    selector = (parse.get("response_selector") or {}).get("default") or {}
+    ranked = {(item.get("intent_response_key") or "").split("/", 1)[-1] for item in selector.get("ranking") or []}
+    return ranked | {e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "entry"}
+
+
 def entry_candidates(parse: Mapping, entries: Mapping[str, Entry], topic: str | None) -> list[tuple[str, float]]:
     """Published entries as the response selector ranks them: those of the routed topic, or all
     if the selector ranks none of that topic."""

@@ -34,10 +34,6 @@ class ModelRouter:
         with session() as s:
             self._entries = published_index(s)
 
-    @property
-    def entries(self) -> dict:
-        return self._entries
-
     async def parse(self, text: str) -> dict:
         return await self._agent.parse_message(text)
 

@@ -167,8 +167,11 @@ def published(session: Session) -> list[Entry]:
         select(Entry).where(Entry.status == EntryStatus.published).order_by(Entry.topic, Entry.slug)))
 
 
-def published_index(session: Session) -> dict[str, Entry]:
-    """Published entries by slug, citations loaded, usable after the session closes."""
+def published_index(session: Session, slugs: set[str] | None = None) -> dict[str, Entry]:
+    """Published entries by slug (only ``slugs`` if given), citations loaded, usable after the
+    session closes."""
     query = (select(Entry).options(selectinload(Entry.citations))
              .where(Entry.status == EntryStatus.published))
+    if slugs is not None:
+        query = query.where(Entry.slug.in_(slugs))
     return {e.slug: e for e in session.scalars(query)}

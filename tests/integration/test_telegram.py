@@ -41,6 +41,15 @@ async def channel_running(api: FakeTelegram, rasa_url: str):
             await task
 
 
+async def one_exchange_then_stop(api: FakeTelegram, rasa_url: str) -> int:
+    """A chat that had one answered message; the channel is stopped afterwards."""
+    chat = new_chat()
+    async with channel_running(api, rasa_url):
+        api.text(chat, "/help")
+        await api.wait_for(lambda: len(api.to(chat)) == 1)
+    return chat
+
+
 def run(scenario) -> None:
     asyncio.run(asyncio.wait_for(scenario(), timeout=300))
 
@@ -153,10 +162,7 @@ def test_a_duplicated_update_is_handled_once(core):
 def test_a_restart_in_the_middle_loses_nothing(core):
     async def scenario():
         async with FakeTelegram() as api:
-            chat = new_chat()
-            async with channel_running(api, core.url):
-                api.text(chat, "/help")
-                await api.wait_for(lambda: len(api.to(chat)) == 1)
+            chat = await one_exchange_then_stop(api, core.url)
             # The bot is down; the resident keeps writing. Telegram holds the updates.
             api.text(chat, "你好")
             api.text(chat, "民法典第1134条")
@@ -173,10 +179,7 @@ def test_a_stored_but_unhandled_update_is_handled_after_a_crash(core):
     """The update was stored and acknowledged, then the process died before handling it."""
     async def scenario():
         async with FakeTelegram() as api:
-            chat = new_chat()
-            async with channel_running(api, core.url):
-                api.text(chat, "/help")
-                await api.wait_for(lambda: len(api.to(chat)) == 1)
+            chat = await one_exchange_then_stop(api, core.url)
             crashed = TelegramChannel(TelegramSettings(token=TOKEN, base_url=api.base_url), core.url)
             update = api.text(chat, "民法典第1134条")
             crashed.accept([Update.de_json(update, crashed.application.bot)])  # stored, never handled
