@@ -10,9 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from actions.decision import Decision, decide, slugs_in
+from handoff.cases import HANDOFF_KEY, current_case, open_intake
 from knowledge.content import published_index
 from knowledge.db import session
-from knowledge.records import open_case, record_feedback
+from knowledge.records import record_feedback
 from knowledge.render import render_answer
 from knowledge.statutes import article_label, find_article, repealed_name
 
@@ -40,13 +41,15 @@ def person_buttons() -> list[dict]:
     return [{"title": replies.YES_PERSON, "payload": "/affirm"}, {"title": replies.NO_PERSON, "payload": "/deny"}]
 
 
-def open_case_and_tell(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str, reason: str,
-                       priority: bool = False) -> None:
+def hand_to_person(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str, reason: str,
+                   priority: bool = False) -> None:
+    """Open the case in intake with the conversation so far; the router then asks the resident
+    where they live and for consent before any adviser sees it."""
     with session() as s, s.begin():
-        case = open_case(s, tracker.sender_id, topic, reason, transcript(tracker), priority=priority)
+        case = current_case(s, tracker.sender_id) or open_intake(
+            s, tracker.sender_id, topic, reason, transcript(tracker), priority=priority)
         case_id = case.id
-    template = replies.EMERGENCY_CASE if priority else replies.CASE_OPENED
-    dispatcher.utter_message(text=template.format(case_id=case_id))
+    dispatcher.utter_message(json_message={HANDOFF_KEY: case_id})
 
 
 class ActionConsult(Action):
@@ -59,7 +62,7 @@ class ActionConsult(Action):
         if tracker.get_slot("handoff_offered"):
             reply = answer_to_offer(tracker.latest_message)
             if reply == "affirm":
-                open_case_and_tell(dispatcher, tracker, tracker.get_slot("last_topic") or "other.legal", "offer_accepted")
+                hand_to_person(dispatcher, tracker, tracker.get_slot("last_topic") or "other.legal", "offer_accepted")
                 return [SlotSet("handoff_offered", False), SlotSet("failed_turns", 0)]
             if reply == "deny":
                 dispatcher.utter_message(text=replies.ANYTHING_ELSE)
@@ -82,7 +85,7 @@ class ActionConsult(Action):
             self.article(dispatcher, decision)
         elif decision.action == "emergency":
             dispatcher.utter_message(text=replies.EMERGENCY)
-            open_case_and_tell(dispatcher, tracker, decision.topic, "emergency", priority=True)
+            hand_to_person(dispatcher, tracker, decision.topic, "emergency", priority=True)
         elif decision.action == "handoff":
             return events + self.handoff(dispatcher, tracker, decision, entries)
         elif decision.action == "out_of_scope":
@@ -128,7 +131,7 @@ class ActionConsult(Action):
             topic = decision.topic
             if topic == "other.legal" and tracker.get_slot("last_topic") not in (None, "smalltalk", "out_of_scope"):
                 topic = tracker.get_slot("last_topic")  # "转人工" right after a question is about that question
-            open_case_and_tell(dispatcher, tracker, topic, "request")
+            hand_to_person(dispatcher, tracker, topic, "request")
             return [SlotSet("handoff_offered", False), SlotSet("failed_turns", 0)]
         if decision.entry:  # complex: answer what can be answered, then offer a person
             dispatcher.utter_message(text=render_answer(entries[decision.entry]))

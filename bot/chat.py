@@ -5,7 +5,8 @@ import asyncio
 import sys
 import uuid
 
-from bot.router import AssistantUnavailable, Reply, Router
+from bot.replies import Reply
+from bot.router import AssistantUnavailable, Router
 
 BUSY = "（助手暂时连不上，您的问题已保留，{delay} 秒后自动重发。按 Ctrl+C 退出。）"
 RETRY_DELAYS = (5, 15, 30)

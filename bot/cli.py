@@ -82,6 +82,19 @@ def prepare() -> Path:
     return train()
 
 
+def warn_without_advisers() -> None:
+    from sqlalchemy import func, select
+
+    from handoff.models import Adviser
+    from knowledge.db import session
+
+    with session() as s:
+        active = s.scalar(select(func.count()).select_from(Adviser).where(Adviser.active.is_(True)))
+    if not active:
+        print("No active advisers are registered: cases will wait in the queue. Load the roster with "
+              "`legalbot advisers load FILE` (the sample: `legalbot advisers load`).", file=sys.stderr)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """The Telegram channel when TELEGRAM_BOT_TOKEN is set, the local chat otherwise."""
     from bot.chat import chat
@@ -89,6 +102,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.telegram_run import TelegramChannel, TelegramSettings
 
     model = prepare()
+    warn_without_advisers()
     telegram = TelegramSettings.from_env()
     with running_core(model, rasa_port=args.port, action_port=args.action_port) as servers:
         url = servers.url
@@ -186,6 +200,94 @@ def cmd_validate(args: argparse.Namespace) -> int:
                           cwd=PROJECT_ROOT).returncode
 
 
+def cmd_advisers_load(args: argparse.Namespace) -> int:
+    from handoff.registry import SEED_REGISTRY, load_registry
+    from knowledge.db import session
+
+    path = args.file or SEED_REGISTRY
+    try:
+        with session() as s, s.begin():
+            report = load_registry(s, path)
+    except (OSError, ValueError, KeyError) as error:
+        print(f"nothing loaded from {path}: {error!r}", file=sys.stderr)
+        return 1
+    print(f"registry {path}: {report.villages} villages, {report.advisers} advisers")
+    return 0
+
+
+def cmd_advisers_list(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from handoff.models import Adviser
+    from handoff.routing import load
+    from knowledge.db import session
+
+    with session() as s:
+        advisers = s.scalars(select(Adviser).order_by(Adviser.code)).all()
+        for a in advisers:
+            covers = ", ".join(v.name for v in a.villages) or f"{a.duty_district} duty pool"
+            print(f"{a.code:14s} {a.name:12s} tg:{a.telegram_user_id:<11d} {'active' if a.active else 'INACTIVE':8s} "
+                  f"cases {load(s, a)}/{a.capacity}  {a.hours:32s} {covers}")
+    print(f"{len(advisers)} advisers")
+    return 0
+
+
+def cmd_advisers_add(args: argparse.Namespace) -> int:
+    from handoff.registry import add_adviser
+    from knowledge.db import session
+
+    try:
+        with session() as s, s.begin():
+            add_adviser(s, args.code, args.name, args.telegram_id, [v for v in args.villages.split(",") if v],
+                        args.hours, args.capacity, args.duty_district)
+    except ValueError as error:
+        print(f"not added: {error}", file=sys.stderr)
+        return 1
+    print(f"added {args.code}")
+    return 0
+
+
+def cmd_advisers_active(args: argparse.Namespace) -> int:
+    from handoff.registry import set_active
+    from knowledge.db import session
+
+    try:
+        with session() as s, s.begin():
+            set_active(s, args.code, args.advisers_command == "activate")
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{args.code}: {args.advisers_command}d")
+    return 0
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    """Open cases (or one case with its history), for the office that supervises advisers."""
+    from sqlalchemy import select
+
+    from handoff.cases import OPEN
+    from handoff.models import Case, CaseEvent
+    from knowledge.db import session
+
+    with session() as s:
+        if args.id:
+            case = s.get(Case, args.id)
+            if case is None:
+                print(f"no case {args.id}", file=sys.stderr)
+                return 1
+            print(f"#{case.id} {case.topic} {case.status} adviser={case.adviser.code if case.adviser else '-'}")
+            for e in s.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)):
+                print(f"  {e.at:%Y-%m-%d %H:%M:%S} {e.from_status or '':20s} → {e.to_status:20s} {e.actor} {e.note or ''}")
+            return 0
+        cases = s.scalars(select(Case).where(Case.status.in_(OPEN)).order_by(Case.priority.desc(), Case.id)).all()
+        for case in cases:
+            print(f"#{case.id:<5d} {'!' if case.priority else ' '} {case.status:22s} {case.topic:20s} "
+                  f"{case.district or '-'} {case.village.name if case.village else '-'} "
+                  f"{case.adviser.code if case.adviser else '-'} since {case.created_at:%Y-%m-%d %H:%M}")
+        print(f"{len(cases)} open cases")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="legalbot", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -242,6 +344,32 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_bench)
 
     sub.add_parser("validate", help="rasa data validate on the generated data").set_defaults(func=cmd_validate)
+
+    adv = sub.add_parser("advisers", help="the registry of village legal advisers").add_subparsers(
+        dest="advisers_command", required=True)
+    al = adv.add_parser("load", help="insert or update villages and advisers from a YAML registry")
+    al.add_argument("file", type=Path, nargs="?", help="default: the sample registry handoff/registry.yml")
+    al.set_defaults(func=cmd_advisers_load)
+    adv.add_parser("list", help="every adviser with villages, hours and current load").set_defaults(
+        func=cmd_advisers_list)
+    aa = adv.add_parser("add", help="register an adviser")
+    aa.add_argument("code")
+    aa.add_argument("--name", required=True)
+    aa.add_argument("--telegram-id", type=int, required=True)
+    aa.add_argument("--villages", default="", help="village codes, comma-separated")
+    aa.add_argument("--hours", default="mon-fri 09:00-18:00")
+    aa.add_argument("--capacity", type=int, default=5)
+    aa.add_argument("--duty-district", help="also a member of this district's duty pool")
+    aa.set_defaults(func=cmd_advisers_add)
+    for name, text in (("activate", "put an adviser back on duty"),
+                       ("deactivate", "take an adviser off duty; open offers move on")):
+        a = adv.add_parser(name, help=text)
+        a.add_argument("code")
+        a.set_defaults(func=cmd_advisers_active)
+
+    cs = sub.add_parser("cases", help="open cases, or one case's history")
+    cs.add_argument("id", type=int, nargs="?")
+    cs.set_defaults(func=cmd_cases)
     return p
 
 

@@ -10,7 +10,8 @@ from telegram.ext import (Application, CallbackQueryHandler, CommandHandler, Con
                           filters)
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from bot.router import Reply, Router
+from bot.replies import Reply
+from bot.router import NOTHING_TO_CANCEL, Inbound, Router
 from bot.telegram_format import keyboard, payload_from, split_message
 from bot.telegram_inbox import record_delivery_failure
 from knowledge.db import session
@@ -22,13 +23,12 @@ START = ("您好！我是广州法律咨询小助手。\n"
          "回答会写明法律依据。\n直接用文字说您遇到的事就行；需要真人帮忙，发送 /human。")
 HELP = ("怎么用：\n1. 用文字说出您的问题，比如“离婚冷静期多久”“爸爸的遗嘱有两份听哪份”。\n"
         "2. 有按钮时点一下按钮就行。\n3. 想查法律条文，发“民法典第1134条”。\n"
-        "/human 请村居法律顾问帮忙\n/restart 重新开始对话\n紧急危险请直接拨打110。")
+        "/human 请村居法律顾问帮忙\n/cancel 不再等法律顾问\n/restart 重新开始对话\n紧急危险请直接拨打110。")
 RESTARTED = "好的，已重新开始。请说说您想问的事。"
-NOT_TEXT = ("抱歉，我现在只能看懂文字消息，看不了语音、图片、文件或位置。"
-            "请用文字说说您的问题；需要真人看材料，发送 /human 请法律顾问帮忙。")
 EDITED = "我看到您修改了刚才的消息。我是按修改前的内容回复的；如果问题变了，请把新问题重新发一次。"
 COMMANDS = [BotCommand("start", "开始使用"), BotCommand("help", "怎么用"),
-            BotCommand("human", "找村居法律顾问"), BotCommand("restart", "重新开始对话")]
+            BotCommand("human", "找村居法律顾问"), BotCommand("cancel", "不再等法律顾问"),
+            BotCommand("restart", "重新开始对话")]
 CHOOSE = "请选择："  # Telegram needs text with buttons
 SEND_ATTEMPTS = 4
 
@@ -61,11 +61,16 @@ async def send(bot: Bot, chat_id: int, reply: Reply) -> None:
                 record_delivery_failure(s, chat_id, text, repr(error))
 
 
-async def consult(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str) -> None:
-    """Pass the resident's message to the assistant and send its replies back in order.
-    AssistantUnavailable propagates: the channel keeps the update and retries it."""
+async def consult(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str, media: bool = False) -> None:
+    """Pass the resident's message to the router (assistant, intake or adviser) and send the
+    replies back in order. AssistantUnavailable propagates: the channel keeps the update and
+    retries it."""
     router: Router = context.bot_data["router"]
-    for reply in await router.handle(sender_id(update), message):
+    source = update.effective_message
+    inbound = Inbound(update.effective_chat.id, source.message_id if source else None, media)
+    replies = await router.handle(sender_id(update), message, inbound)
+    context.bot_data["case_worker"].wake()  # a message for an adviser may have been queued
+    for reply in replies:
         await send(context.bot, update.effective_chat.id, reply)
 
 
@@ -81,8 +86,16 @@ async def human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await consult(update, context, "/request_human")
 
 
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await consult(update, context, "/cancel")
+
+
 async def restart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ends a case with a person, if any, and makes the assistant forget the conversation."""
     router: Router = context.bot_data["router"]
+    for reply in await router.handle(sender_id(update), "/cancel"):
+        if reply.text != NOTHING_TO_CANCEL:
+            await send(context.bot, update.effective_chat.id, reply)
     await router.handle(sender_id(update), "/restart")  # Rasa's built-in intent: forget the conversation
     await send(context.bot, update.effective_chat.id, Reply(RESTARTED))
 
@@ -98,7 +111,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(context.bot, update.effective_chat.id, Reply(NOT_TEXT))
+    """Voice, photo, file…: the assistant cannot read them, an adviser holding the case can."""
+    message = update.effective_message
+    await consult(update, context, (message.caption or "") if message else "", media=True)
 
 
 async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -109,6 +124,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("human", human))
+    application.add_handler(CommandHandler("cancel", cancel))
     application.add_handler(CommandHandler("restart", restart))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, edited))
     application.add_handler(CallbackQueryHandler(button))

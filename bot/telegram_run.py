@@ -18,9 +18,13 @@ from telegram import Update
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
-from bot.router import AssistantUnavailable, Reply, Router
+from bot.replies import Reply
+from bot.router import AssistantUnavailable, Router
+from bot.telegram_advisers import add_adviser_handlers
 from bot.telegram_handlers import COMMANDS, add_handlers, send
+from bot.telegram_relay import CaseWorker
 from bot.telegram_inbox import finish, next_offset, oldest_pending, pending_chats, postpone, store
+from handoff.settings import HandoffSettings
 from knowledge.db import session
 
 log = logging.getLogger(__name__)
@@ -54,14 +58,17 @@ class TelegramSettings:
 
 class TelegramChannel:
     def __init__(self, settings: TelegramSettings, rasa_url: str, retry_delay: float = 5.0,
-                 poll_timeout: int = 25):
+                 poll_timeout: int = 25, handoff: HandoffSettings | None = None):
         self.settings = settings
         self.retry_delay = retry_delay
         self.poll_timeout = poll_timeout
         self.application: Application = (
             ApplicationBuilder().token(settings.token).base_url(settings.base_url)
             .rate_limiter(AIORateLimiter(max_retries=3)).updater(None).build())
-        self.application.bot_data["router"] = Router(rasa_url)
+        router = Router(rasa_url, handoff=handoff)
+        self.case_worker = CaseWorker(self.application.bot, router.handoff)
+        self.application.bot_data.update(router=router, case_worker=self.case_worker)
+        add_adviser_handlers(self.application)
         add_handlers(self.application)
         self.application.add_error_handler(self._remember_error)
         self._errors: dict[int, BaseException] = {}
@@ -188,9 +195,10 @@ class TelegramChannel:
                     await self.application.bot.set_webhook(
                         self.settings.webhook_url, secret_token=self.settings.webhook_secret,
                         allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
-                    await self.dispatch_forever()
+                    await asyncio.gather(self.dispatch_forever(), self.case_worker.run_forever())
                 else:
-                    await asyncio.gather(self.poll_forever(), self.dispatch_forever())
+                    await asyncio.gather(self.poll_forever(), self.dispatch_forever(),
+                                         self.case_worker.run_forever())
             finally:
                 for task in list(self._chat_tasks):
                     task.cancel()

@@ -1,4 +1,6 @@
-"""SQLAlchemy models: knowledge entries and what residents leave behind (feedback, cases)."""
+"""SQLAlchemy models: knowledge entries, feedback on them, and the Telegram inbox.
+
+The adviser handoff (cases, advisers, villages) has its own models in handoff/models.py."""
 from __future__ import annotations
 
 import enum
@@ -74,21 +76,6 @@ class Feedback(Base):
     sender_id = Column(String(120), nullable=False, index=True)
     entry_slug = Column(String(80), index=True)
     helpful = Column(Boolean, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-
-
-class Case(Base):
-    """A conversation handed to a person; the adviser workflow builds on this record."""
-
-    __tablename__ = "cases"
-
-    id = Column(Integer, primary_key=True)
-    sender_id = Column(String(120), nullable=False, index=True)
-    topic = Column(String(40), nullable=False)
-    reason = Column(String(40), nullable=False)  # request, other_legal, complex, failed_turns, emergency
-    priority = Column(Boolean, nullable=False, default=False)
-    status = Column(String(30), nullable=False, default="queued")
-    transcript = Column(JSON, nullable=False, default=list)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 

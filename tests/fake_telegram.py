@@ -1,7 +1,7 @@
 """A local HTTP fake of the Telegram Bot API, for python-telegram-bot's ``base_url``.
 
 It serves getMe, getUpdates (long polling with offsets, as Telegram does), sendMessage,
-answerCallbackQuery, editMessageText, editMessageReplyMarkup, setMyCommands, deleteWebhook,
+answerCallbackQuery, copyMessage, editMessageText, editMessageReplyMarkup, setMyCommands, deleteWebhook,
 setWebhook; it injects residents' updates and can fail on purpose: 429 with retry_after,
 5xx, or a dropped connection.
 """
@@ -76,10 +76,23 @@ class FakeTelegram:
         return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": self._chat(chat_id),
                 "from": {"id": chat_id, "is_bot": False, "first_name": "居民"}, **content}
 
-    def text(self, chat_id: int, text: str) -> dict:
+    def _quoted(self, sent: Sent) -> dict:
+        return {"message_id": sent.message_id, "date": int(time.time()), "chat": self._chat(sent.chat_id),
+                "from": BOT_USER, "text": sent.text or ""}
+
+    def text(self, chat_id: int, text: str, reply_to: Sent | None = None) -> dict:
+        """A message typed in a private chat (the chat id is the user's id); ``reply_to``: a
+        message of the bot it quotes."""
         content: dict = {"text": text}
         if text.startswith("/"):
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        if reply_to is not None:
+            content["reply_to_message"] = self._quoted(reply_to)
+        return self._push({"update_id": next(_update_ids), "message": self._message(chat_id, **content)})
+
+    def photo(self, chat_id: int, caption: str | None = None) -> dict:
+        photo = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]
+        content = {"photo": photo, **({"caption": caption} if caption else {})}
         return self._push({"update_id": next(_update_ids), "message": self._message(chat_id, **content)})
 
     def voice(self, chat_id: int) -> dict:
@@ -90,13 +103,12 @@ class FakeTelegram:
         message = {**self._message(chat_id, text=text), "edit_date": int(time.time())}
         return self._push({"update_id": next(_update_ids), "edited_message": message})
 
-    def press(self, sent: Sent, title: str) -> dict:
+    def press(self, sent: Sent, title: str, user_id: int | None = None) -> dict:
+        """A button pressed, by the chat's user or (``user_id``) by someone else."""
         data = next(b["callback_data"] for b in sent.buttons if b["text"] == title)
-        message = {"message_id": sent.message_id, "date": int(time.time()), "chat": self._chat(sent.chat_id),
-                   "from": BOT_USER, "text": sent.text}
-        query = {"id": f"cb-{next(self._message_ids)}", "from": {"id": sent.chat_id, "is_bot": False,
-                                                                  "first_name": "居民"},
-                 "chat_instance": "ci", "message": message, "data": data}
+        query = {"id": f"cb-{next(self._message_ids)}",
+                 "from": {"id": user_id or sent.chat_id, "is_bot": False, "first_name": "用户"},
+                 "chat_instance": "ci", "message": self._quoted(sent), "data": data}
         return self._push({"update_id": next(_update_ids), "callback_query": query})
 
     def redeliver(self, update: dict) -> None:
@@ -174,6 +186,12 @@ class FakeTelegram:
         self.sent.append(sent)
         return {"message_id": sent.message_id, "date": int(time.time()), "chat": self._chat(sent.chat_id),
                 "from": BOT_USER, "text": sent.text}
+
+    async def _m_copyMessage(self, params: dict) -> dict:
+        sent = Sent(int(params["chat_id"]), next(self._message_ids),
+                    f"[copy of {params['from_chat_id']}:{params['message_id']}]", None, [], time.monotonic())
+        self.sent.append(sent)
+        return {"message_id": sent.message_id}
 
     async def _m_answerCallbackQuery(self, params: dict) -> bool:
         self.answered_callbacks.append(params["callback_query_id"])

@@ -3,6 +3,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+import handoff.models  # noqa: F401 - the handoff tables are part of the schema
 from knowledge.db import engine, migrate
 from knowledge.models import Base
 
@@ -17,7 +18,8 @@ def test_downgrade_to_nothing_and_back(db_url):
     migrate_down(eng)
     assert set(inspect(eng).get_table_names()) <= {"alembic_version"}
     migrate(eng)
-    assert {"entries", "citations", "examples", "telegram_updates"} <= set(inspect(eng).get_table_names())
+    assert {"entries", "citations", "examples", "telegram_updates", "cases", "case_events", "case_messages",
+            "advisers", "villages", "audit_log"} <= set(inspect(eng).get_table_names())
 
 
 def migrate_down(eng) -> None:

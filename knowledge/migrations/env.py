@@ -1,6 +1,7 @@
 """Alembic environment: migrations run on the connection knowledge.db hands over."""
 from alembic import context
 
+import handoff.models  # noqa: F401 - registers the handoff tables on the shared metadata
 from knowledge.models import Base
 
 connection = context.config.attributes["connection"]

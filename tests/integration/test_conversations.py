@@ -8,13 +8,20 @@ from sqlalchemy import select, update
 
 from knowledge.content import read_content
 from knowledge.db import session
-from knowledge.models import Case, Entry, Feedback
+from handoff.cases import HANDOFF_KEY
+from handoff.models import Case
+from knowledge.models import Entry, Feedback
 
 EXAMPLES = {s.slug: s.examples for s in read_content()}
 
 
 def texts(messages: list[dict]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
+
+
+def handed_over(messages: list[dict]) -> int | None:
+    """The case the action opened: the router takes the conversation from here (intake)."""
+    return next((m["custom"][HANDOFF_KEY] for m in messages if HANDOFF_KEY in (m.get("custom") or {})), None)
 
 
 def buttons(messages: list[dict]) -> dict[str, str]:
@@ -55,7 +62,8 @@ def test_danger_gets_safety_information_first_and_a_priority_case(core, sender):
     assert reply[0]["text"].find("110") >= 0
     with session(core.database_url) as s:
         case = s.scalars(select(Case).where(Case.sender_id == sender)).one()
-    assert case.priority and case.reason == "emergency"
+    assert handed_over(reply) == case.id
+    assert case.priority and case.reason == "emergency" and case.status == "intake"
     assert case.transcript[0]["text"] == "我老公喝醉了在打我，好害怕"
 
 
@@ -63,10 +71,11 @@ def test_other_legal_questions_are_offered_a_person_who_gets_the_transcript(core
     reply = core.say(sender, "醉驾被查到会不会坐牢")
     assert "超出" in texts(reply)
     offer = buttons(reply)
-    assert "已为您登记" in texts(core.say(sender, offer["要，请法律顾问联系我"]))
+    case_id = handed_over(core.say(sender, offer["要，请法律顾问联系我"]))
     with session(core.database_url) as s:
         case = s.scalars(select(Case).where(Case.sender_id == sender)).one()
-    assert (case.topic, case.reason, case.status) == ("other.legal", "offer_accepted", "queued")
+    assert case.id == case_id
+    assert (case.topic, case.reason, case.status) == ("other.legal", "offer_accepted", "intake")
     assert case.transcript[0] == {**case.transcript[0], "from": "resident", "text": "醉驾被查到会不会坐牢"}
 
 
@@ -87,7 +96,7 @@ def test_two_failed_turns_in_a_row_offer_a_person(core, sender):
 
 def test_asking_for_a_person_opens_a_case_about_the_last_question(core, sender):
     core.say(sender, EXAMPLES["election-proxy-voting"][0])
-    assert "已为您登记" in texts(core.say(sender, "转人工"))
+    assert handed_over(core.say(sender, "转人工"))
     with session(core.database_url) as s:
         case = s.scalars(select(Case).where(Case.sender_id == sender)).one()
     assert (case.topic, case.reason) == ("election.committee", "request")

@@ -15,10 +15,12 @@ import cn2an
 import httpx
 from telegram import Update
 
-from bot.router import Reply
+from bot.replies import Reply
+from bot.router import NOT_TEXT
 from bot.services import free_port
-from bot.telegram_handlers import NOT_TEXT, START, send
+from bot.telegram_handlers import START, send
 from bot.telegram_run import PLEASE_WAIT, TelegramChannel, TelegramSettings
+from handoff.settings import HandoffSettings
 from knowledge.db import PROJECT_ROOT, session
 from knowledge.models import InboundUpdate
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -29,9 +31,9 @@ def new_chat() -> int:
 
 
 @contextlib.asynccontextmanager
-async def channel_running(api: FakeTelegram, rasa_url: str):
+async def channel_running(api: FakeTelegram, rasa_url: str, handoff: HandoffSettings | None = None):
     channel = TelegramChannel(TelegramSettings(token=TOKEN, base_url=api.base_url), rasa_url,
-                              retry_delay=0.5, poll_timeout=1)
+                              retry_delay=0.5, poll_timeout=1, handoff=handoff)
     task = asyncio.create_task(channel.run())
     try:
         yield channel
@@ -61,7 +63,7 @@ async def full_conversation(api: FakeTelegram) -> None:
     api.text(chat, "/start")
     await api.wait_for(lambda: len(api.to(chat)) == 1)
     assert api.to(chat)[0].text.startswith(START.split("\n")[0])
-    assert {c["command"] for c in api.commands} == {"start", "help", "human", "restart"}
+    assert {c["command"] for c in api.commands} == {"start", "help", "human", "cancel", "restart"}
 
     api.text(chat, "我阿爸立咗两份遗嘱，内容唔同，以边份为准？")
     await api.wait_for(lambda: len(api.to(chat)) == 2)

@@ -1,0 +1,100 @@
+"""A case's life: its statuses, the transitions allowed between them (each one recorded as an
+event row), the audit log, and the messages a change sends (queued in the same transaction).
+
+    intake → queued → offered → assigned → waiting_for_adviser ⇄ waiting_for_resident
+                                          → resolved | returned | abandoned
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handoff.models import AuditEntry, Case, CaseEvent, CaseMessage
+
+TRANSITIONS: dict[str, set[str]] = {
+    "intake": {"queued", "abandoned"},
+    "queued": {"offered", "abandoned"},
+    "offered": {"offered", "queued", "assigned", "abandoned"},
+    "assigned": {"waiting_for_adviser", "waiting_for_resident", "resolved", "returned", "abandoned"},
+    "waiting_for_adviser": {"waiting_for_resident", "resolved", "returned", "abandoned"},
+    "waiting_for_resident": {"waiting_for_adviser", "resolved", "returned", "abandoned"},
+}
+OPEN = tuple(TRANSITIONS)  # every status a case can still leave
+WITH_ADVISER = ("assigned", "waiting_for_adviser", "waiting_for_resident")
+HANDOFF_KEY = "handoff_case"  # the action's custom message: this conversation now goes to a person
+
+
+class InvalidTransition(ValueError):
+    pass
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def audit(session: Session, actor: str, action: str, case_id: int | None = None, allowed: bool = True,
+          detail: str | None = None) -> None:
+    session.add(AuditEntry(actor=actor, action=action, case_id=case_id, allowed=allowed, detail=detail))
+
+
+def move(session: Session, case: Case, to: str, actor: str, note: str | None = None,
+         now: datetime | None = None) -> None:
+    """Change the status, recording the transition; refuse one the life of a case does not allow."""
+    if to not in TRANSITIONS.get(case.status, set()):
+        raise InvalidTransition(f"case {case.id}: {case.status} → {to}")
+    record(session, case.id, case.status, to, actor, note, now)
+    case.status = to
+    if to in ("resolved", "returned", "abandoned"):
+        case.closed_at = now or utcnow()
+        case.response_due_at = case.inactive_close_at = None
+
+
+def record(session: Session, case_id: int, from_status: str | None, to_status: str, actor: str,
+           note: str | None = None, now: datetime | None = None) -> None:
+    """The event row of a transition; :func:`move` writes it, or a caller that changed the status
+    with its own conditional UPDATE."""
+    session.add(CaseEvent(case_id=case_id, at=now or utcnow(), from_status=from_status, to_status=to_status,
+                          actor=actor, note=note))
+
+
+def open_intake(session: Session, sender_id: str, topic: str, reason: str, transcript: list[dict],
+                priority: bool = False) -> Case:
+    """Start a case: it reaches no adviser until the resident has said where and agreed."""
+    case = Case(sender_id=sender_id, resident_chat_id=resident_chat(sender_id), topic=topic, reason=reason,
+                priority=priority, status="intake", intake_step="district", transcript=transcript)
+    session.add(case)
+    session.flush()
+    record(session, case.id, None, "intake", "resident", reason)
+    audit(session, "resident", "request_person", case.id, detail=f"{reason}, topic {topic}")
+    return case
+
+
+def resident_chat(sender_id: str) -> int | None:
+    """The Telegram chat of a conversation the Telegram channel started (sender ids "tg-<chat>")."""
+    prefix, _, chat = sender_id.partition("-")
+    return int(chat) if prefix == "tg" and chat.lstrip("-").isdigit() else None
+
+
+def current_case(session: Session, sender_id: str) -> Case | None:
+    """The case that holds this conversation, if any (at most one is open per resident)."""
+    return session.scalars(select(Case).where(Case.sender_id == sender_id, Case.status.in_(OPEN))
+                           .order_by(Case.id.desc()).limit(1)).one_or_none()
+
+
+def queue(session: Session, case: Case, direction: str, chat_id: int | None, text: str | None,
+          buttons: list[dict] | None = None, source: tuple[int, int] | None = None, media: bool = False,
+          status: str = "pending") -> CaseMessage:
+    """A message to deliver within the case, written with the change that causes it."""
+    message = CaseMessage(case_id=case.id, direction=direction, chat_id=chat_id, text=text, buttons=buttons or [],
+                          source_chat_id=source[0] if source else None,
+                          source_message_id=source[1] if source else None, media=media, status=status)
+    session.add(message)
+    return message
+
+
+def tell_resident(session: Session, case: Case, text: str) -> None:
+    """A notice to the resident; kept in the case even when the resident's channel cannot be reached."""
+    queue(session, case, "to_resident", case.resident_chat_id, text,
+          status="pending" if case.resident_chat_id else "unreachable")

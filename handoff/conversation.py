@@ -1,0 +1,111 @@
+"""The conversation inside a case: messages relayed both ways, and how it ends (closed by the
+adviser, handed back to the assistant, cancelled by the resident)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from handoff import texts
+from handoff.cases import WITH_ADVISER, audit, move, queue, tell_resident
+from handoff.models import Adviser, Case, CaseMessage, CaseOffer
+from handoff.settings import HandoffSettings
+
+
+def already_relayed(session: Session, source: tuple[int, int] | None) -> bool:
+    """A redelivered Telegram message is relayed once."""
+    if source is None:
+        return False
+    return session.scalar(select(CaseMessage.id).where(CaseMessage.source_chat_id == source[0],
+                                                       CaseMessage.source_message_id == source[1]).limit(1)) is not None
+
+
+def relay(session: Session, case: Case, direction: str, chat_id: int | None, shown: str,
+          source: tuple[int, int] | None, media: bool, status: str = "pending") -> None:
+    """Queue a relayed message: text as a line naming the case or its sender; media (photo,
+    voice, file) as that line followed by a copy of the original."""
+    if not media:
+        queue(session, case, direction, chat_id, shown, source=source, status=status)
+        return
+    queue(session, case, direction, chat_id, shown, status=status)
+    queue(session, case, direction, chat_id, None, source=source, media=True, status=status)
+
+
+def from_resident(session: Session, case: Case, text: str, source: tuple[int, int] | None, media: bool,
+                  settings: HandoffSettings, now: datetime) -> str | None:
+    """Pass a resident's message to the adviser, or keep it for whoever takes the case.
+    Returns what to tell the resident (None: the adviser will answer)."""
+    if already_relayed(session, source):
+        return None
+    header = texts.FROM_RESIDENT_MEDIA if media else texts.FROM_RESIDENT
+    shown = header.format(case_id=case.id, text=text)
+    if case.status not in WITH_ADVISER:  # queued or offered: nobody has it yet
+        relay(session, case, "to_adviser", None, shown, source, media, status="held")
+        return texts.WAITING_FOR_ADVISER
+    relay(session, case, "to_adviser", case.adviser.telegram_user_id, shown, source, media)
+    if case.status != "waiting_for_adviser":
+        move(session, case, "waiting_for_adviser", "resident", now=now)
+    case.response_due_at = case.response_due_at or now + settings.next_response
+    case.inactive_close_at = None
+    return None
+
+
+def release_held(session: Session, case: Case, adviser: Adviser, now: datetime) -> None:
+    """Messages the resident sent while waiting go to the adviser who took the case."""
+    held = session.execute(update(CaseMessage).where(CaseMessage.case_id == case.id, CaseMessage.status == "held")
+                           .values(chat_id=adviser.telegram_user_id, status="pending")
+                           .execution_options(synchronize_session=False)).rowcount
+    if held:
+        move(session, case, "waiting_for_adviser", "resident", f"{held} message(s) sent while waiting", now)
+
+
+def from_adviser(session: Session, case: Case, adviser: Adviser, text: str, source: tuple[int, int], media: bool,
+                 settings: HandoffSettings, now: datetime) -> str | None:
+    """Pass the adviser's reply to the resident of this case (found through the case, never
+    through the message). Returns what to tell the adviser, if anything."""
+    if case.resident_chat_id is None:
+        return texts.NO_RESIDENT_CHANNEL
+    if already_relayed(session, source):
+        return None
+    shown = texts.FROM_ADVISER.format(name=adviser.name, text=text or texts.A_FILE)
+    relay(session, case, "to_resident", case.resident_chat_id, shown, source, media)
+    if case.status != "waiting_for_resident":
+        move(session, case, "waiting_for_resident", f"adviser:{adviser.code}", now=now)
+    case.response_due_at = None
+    case.inactive_close_at = now + settings.inactivity_close
+    audit(session, f"adviser:{adviser.code}", "reply", case.id)
+    return None
+
+
+def _end_for_adviser(session: Session, case: Case, adviser: Adviser, status: str, note: str, now: datetime) -> None:
+    move(session, case, status, f"adviser:{adviser.code}", note, now)
+    if adviser.current_case_id == case.id:
+        adviser.current_case_id = None
+    audit(session, f"adviser:{adviser.code}", status, case.id, detail=note)
+
+
+def close(session: Session, case: Case, adviser: Adviser, outcome: str, now: datetime) -> str:
+    case.outcome = outcome
+    _end_for_adviser(session, case, adviser, "resolved", outcome, now)
+    tell_resident(session, case, texts.CASE_CLOSED.format(case_id=case.id, outcome=outcome))
+    return texts.CLOSED_OK.format(case_id=case.id)
+
+
+def hand_back(session: Session, case: Case, adviser: Adviser, note: str, now: datetime) -> str:
+    _end_for_adviser(session, case, adviser, "returned", note or "handed back", now)
+    tell_resident(session, case, texts.CASE_RETURNED.format(case_id=case.id))
+    return texts.RETURNED_OK.format(case_id=case.id)
+
+
+def cancel(session: Session, case: Case, note: str, now: datetime) -> str:
+    """The resident gave up waiting or ended the conversation with a person."""
+    if case.adviser is not None:
+        queue(session, case, "to_adviser", case.adviser.telegram_user_id, texts.RESIDENT_LEFT.format(case_id=case.id))
+    session.execute(update(CaseOffer).where(CaseOffer.case_id == case.id, CaseOffer.outcome == "open")
+                    .values(outcome="withdrawn").execution_options(synchronize_session=False))
+    session.execute(update(CaseMessage).where(CaseMessage.case_id == case.id, CaseMessage.status == "held")
+                    .values(status="cancelled").execution_options(synchronize_session=False))
+    move(session, case, "abandoned", "resident", note, now)
+    audit(session, "resident", "cancel", case.id, detail=note)
+    return texts.CASE_CANCELLED.format(case_id=case.id)

@@ -1,0 +1,57 @@
+"""The case summary an adviser reads before taking a case: what, where, what the resident said,
+what the assistant already answered, and Civil Code articles that may apply."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from handoff.models import Case, Village
+from knowledge import retrieval, statutes
+from knowledge.topics import TOPICS
+
+REASONS = {"request": "居民要求找顾问", "offer_accepted": "助手答不了，居民同意找顾问",
+           "emergency": "紧急情况", "failed_turns": "助手两次没听懂"}
+RESIDENT_LINES = 3
+ANSWER_CHARS = 160
+RELATED_ARTICLES = 3
+
+
+def resident_said(case: Case) -> list[str]:
+    """The resident's last few messages before the request (buttons and commands left out)."""
+    said = [t["text"] for t in case.transcript if t.get("from") == "resident" and not t["text"].startswith("/")]
+    return said[-RESIDENT_LINES:]
+
+
+def assistant_answer(case: Case) -> str | None:
+    answers = [t["text"] for t in case.transcript if t.get("from") == "assistant" and "法律依据" in t["text"]]
+    if not answers:
+        return None
+    answer = answers[-1]
+    return answer if len(answer) <= ANSWER_CHARS else answer[:ANSWER_CHARS] + "…"
+
+
+def related_articles(case: Case, question: str) -> list[str]:
+    if not question or not (case.topic.startswith("civil.") or case.topic == "other.legal"):
+        return []
+    topic = case.topic if case.topic.startswith("civil.") else None
+    found = retrieval.search(question, k=RELATED_ARTICLES, topic=topic)
+    lines = []
+    for hit in found:
+        article = statutes.find_article(hit.law, hit.article)
+        if article:
+            lines.append(f"《民法典》{statutes.article_label(hit.article)}：{article.text[:50]}…")
+    return lines
+
+
+def summary(session: Session, case: Case) -> str:
+    village = session.get(Village, case.village_id) if case.village_id else None
+    where = f"{village.district}{village.town or ''}{village.name}" if village else f"{case.district or '区不详'}（村居不详）"
+    said = resident_said(case)
+    lines = [f"话题：{TOPICS.get(case.topic, case.topic)}", f"地点：{where}",
+             f"原因：{REASONS.get(case.reason, case.reason)}",
+             "居民说：" + (" / ".join(said) if said else "（没有文字）")]
+    answer = assistant_answer(case)
+    lines.append("助手已答：" + (answer if answer else "（没有给出答案）"))
+    related = related_articles(case, " ".join(said))
+    if related:
+        lines.append("可能相关的条文（检索结果，仅供参考）：\n" + "\n".join(related))
+    return "\n".join(lines)

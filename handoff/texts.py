@@ -1,0 +1,62 @@
+"""What the handoff says to residents and advisers: short, plain, and always saying what happens next."""
+from __future__ import annotations
+
+# --- to residents: intake ---------------------------------------------------------------
+ASK_DISTRICT = "好的，我帮您联系负责您所在村（社区）的法律顾问。先问两个小问题。\n请问您住在哪个区？请点选："
+OTHER_DISTRICT = "不在这些区 / 不清楚"
+ASK_VILLAGE = "请问您是哪个村或社区？直接打字就行，比如“南平村”。"
+VILLAGE_UNSURE = "不清楚 / 找不到"
+PICK_VILLAGE = "您说的是下面哪一个？请点选："
+VILLAGE_NOT_FOUND = "抱歉，在{district}没有找到“{text}”。请再写一次村（社区）的名字，或点“不清楚”。"
+ASK_CONSENT = ("我们会把您和我的对话内容（包括您刚才讲的情况）发给{place}的村居法律顾问，"
+               "由顾问在这里回复您。同意吗？")
+CONSENT_YES, CONSENT_NO = "同意", "不同意"
+CONSENT_REFUSED = "好的，没有转给法律顾问，您的对话内容不会发给别人。您可以继续问我，也可以拨打12348公共法律服务热线。"
+PLEASE_ANSWER = "请先回答上面的问题（点按钮或打字）；不想转给顾问了，发送 /cancel。"
+EXPIRED_BUTTON = "这个按钮已经过期了。请直接说说您的问题。"
+
+# --- to residents: the case ---------------------------------------------------------------
+CASE_QUEUED = "已为您登记（编号 {case_id}），正在联系{place}的法律顾问。顾问接手后会在这里回复您，请留意消息。"
+CASE_QUEUED_CLOSED = ("已为您登记（编号 {case_id}）。现在是顾问的下班时间，预计{when}以后会有顾问回复您。"
+                      "着急的话可以拨打12348公共法律服务热线。")
+CASE_TAKEN = "法律顾问{name}已经接手您的问题（编号 {case_id}），会在这里直接回复您。您也可以继续把情况发过来。"
+WAITING_FOR_ADVISER = "已收到，顾问接手后会看到这条消息。不想等了，发送 /cancel。"
+ALREADY_IN_CASE = "您的问题（编号 {case_id}）已经转给法律顾问了，请留意这里的消息。不想等了，发送 /cancel。"
+STILL_LOOKING = "还在为您联系法律顾问，请再稍等。着急的话可以拨打12348公共法律服务热线。"
+ADVISER_REMINDED = "顾问暂时还没回复，我们已经提醒了顾问，请再稍等。着急的话可以拨打12348。"
+FROM_ADVISER = "法律顾问{name}：{text}"
+CASE_CLOSED = "法律顾问已结束这次咨询（编号 {case_id}）：{outcome}\n之后有问题可以继续问我，或再次发送 /human。"
+CASE_RETURNED = "法律顾问已把对话交回给我（编号 {case_id}）。有问题可以继续问我；需要顾问再发送 /human。"
+CASE_CANCELLED = "好的，已取消转接（编号 {case_id}）。有问题可以继续问我。"
+CASE_INACTIVE = "这次咨询（编号 {case_id}）很久没有新消息，已经结束。之后有问题可以继续问我，或再次发送 /human。"
+
+# --- to advisers ------------------------------------------------------------------------
+TAKE, PASS = "接手", "转给他人"
+OFFER = "新个案 #{case_id}{priority}\n{summary}\n\n请点“接手”或“转给他人”。"
+PRIORITY = "【紧急】"
+TAKEN_BY_YOU = ("您已接手个案 #{case_id}。回复（引用）本个案的任何一条消息即可发给居民；同时处理多个个案时，"
+                "先发 /case {case_id} 选定。结束：/close 一句话结果；交回助手：/return")
+TAKEN_BY_OTHER = "个案 #{case_id} 已由其他顾问接手，谢谢。"
+OFFER_CLOSED = "个案 #{case_id} 已不再等待接手（{status}）。"
+PASSED = "好的，个案 #{case_id} 已转给其他顾问。"
+OFFER_EXPIRED = "个案 #{case_id} 超时未接手，已转给其他顾问。"
+FROM_RESIDENT = "个案 #{case_id} 居民：{text}"
+FROM_RESIDENT_MEDIA = "个案 #{case_id} 居民发来的文件（见下条）{text}"
+A_FILE = "（发来的文件见下条）"
+REMIND_ADVISER = "提醒：个案 #{case_id} 的居民在等您回复。"
+RESIDENT_LEFT = "个案 #{case_id} 的居民已取消转接。"
+CASE_ENDED_INACTIVE = "个案 #{case_id} 居民长时间没有回复，已自动结束。"
+CLOSED_OK = "个案 #{case_id} 已结束，已告知居民。"
+RETURNED_OK = "个案 #{case_id} 已交回助手，已告知居民。"
+SELECTED = "已选定个案 #{case_id}，您现在发的消息会发给这位居民。"
+WHICH_CASE = "您正在处理多个个案。请回复（引用）该个案的消息，或先发送 /case 编号 选定："
+NO_CASE = "您目前没有正在处理的个案。"
+NOT_YOURS = "个案 #{case_id} 不在您名下，无法操作。"
+CLOSE_NEEDS_OUTCOME = "请在 /close 后面写一句处理结果，例如：/close 已解答，建议先找村委调解"
+MY_CASES = "您名下的个案："
+EDIT_NOT_RELAYED = "修改过的消息不会再发给居民。如需更正，请重新发一条。"
+NO_RESIDENT_CHANNEL = "这位居民不是通过 Telegram 咨询的，消息无法转给他，请按登记的方式联系。"
+ADVISERS_ONLY = "这个操作只供登记在册、在岗的村居法律顾问使用。"
+ADVISER_HELP = ("您是登记的村居法律顾问。新个案会自动推送给您。\n"
+                "/cases 查看名下个案\n/case 编号 选定要回复的个案\n"
+                "/close 结果 结束个案\n/return 交回助手\n回复（引用）个案消息即可与居民对话。")

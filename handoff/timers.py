@@ -1,0 +1,69 @@
+"""The case timers, kept as columns in the database and checked on every tick, so a restart
+loses none: offers that expire, advisers who have not answered, residents who went silent."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handoff import texts
+from handoff.cases import WITH_ADVISER, audit, move, queue, tell_resident
+from handoff.models import Adviser, Case, CaseOffer
+from handoff.routing import offer_next, open_offers
+from handoff.settings import HandoffSettings
+
+
+def expire_offers(session: Session, settings: HandoffSettings, now: datetime) -> int:
+    expired = list(session.scalars(select(CaseOffer).where(CaseOffer.outcome == "open",
+                                                           CaseOffer.expires_at <= now)))
+    for offer in expired:
+        offer.outcome = "expired"
+        adviser = session.get(Adviser, offer.adviser_id)
+        case = session.get(Case, offer.case_id)
+        queue(session, case, "to_adviser", adviser.telegram_user_id, texts.OFFER_EXPIRED.format(case_id=case.id))
+        audit(session, "system", "offer_expired", case.id, detail=adviser.code)
+        if case.status == "offered" and not open_offers(session, case):
+            offer_next(session, case, settings, now)
+    return len(expired)
+
+
+def offer_waiting(session: Session, settings: HandoffSettings, now: datetime) -> int:
+    """Queued cases (everyone was away or full): try again, the urgent and the oldest first."""
+    waiting = session.scalars(select(Case).where(Case.status == "queued")
+                              .order_by(Case.priority.desc(), Case.id))
+    return sum(1 for case in waiting if offer_next(session, case, settings, now))
+
+
+def overdue_replies(session: Session, now: datetime) -> int:
+    """Nobody took the case yet, or the adviser has not answered in time: say so, once."""
+    due = list(session.scalars(select(Case).where(Case.response_due_at <= now)))
+    for case in due:
+        case.response_due_at = None
+        if case.status in WITH_ADVISER:
+            queue(session, case, "to_adviser", case.adviser.telegram_user_id,
+                  texts.REMIND_ADVISER.format(case_id=case.id))
+            tell_resident(session, case, texts.ADVISER_REMINDED)
+            audit(session, "system", "remind_adviser", case.id, detail=case.adviser.code)
+        elif case.status in ("queued", "offered"):
+            tell_resident(session, case, texts.STILL_LOOKING)
+            audit(session, "system", "still_looking", case.id)
+    return len(due)
+
+
+def silent_residents(session: Session, now: datetime) -> int:
+    silent = list(session.scalars(select(Case).where(Case.inactive_close_at <= now,
+                                                     Case.status == "waiting_for_resident")))
+    for case in silent:
+        move(session, case, "abandoned", "system", "resident inactive", now)
+        tell_resident(session, case, texts.CASE_INACTIVE.format(case_id=case.id))
+        queue(session, case, "to_adviser", case.adviser.telegram_user_id,
+              texts.CASE_ENDED_INACTIVE.format(case_id=case.id))
+        audit(session, "system", "close_inactive", case.id)
+    return len(silent)
+
+
+def run_due(session: Session, settings: HandoffSettings, now: datetime) -> int:
+    """Everything that has come due; returns how many things happened."""
+    return (expire_offers(session, settings, now) + offer_waiting(session, settings, now)
+            + overdue_replies(session, now) + silent_residents(session, now))
