@@ -15,6 +15,7 @@ from knowledge.content import published_index
 from knowledge.db import session
 from knowledge.records import record_feedback
 from knowledge.render import render_answer
+from knowledge.retrieval import article_lines, related_articles
 from knowledge.statutes import article_label, find_article, repealed_name
 
 FAILED_TURNS_BEFORE_PERSON = 2
@@ -80,7 +81,8 @@ class ActionConsult(Action):
                 {"title": replies.UNHELPFUL, "payload": "/feedback_unhelpful"}])
             return events + [SlotSet("last_entry", entry.slug), SlotSet("failed_turns", 0)]
         if decision.action == "clarify":
-            return events + self.clarify(dispatcher, decision, entries, failed + 1)
+            return events + self.clarify(dispatcher, decision, entries, failed + 1,
+                                         tracker.latest_message.get("text") or "")
         if decision.action == "article":
             self.article(dispatcher, decision)
         elif decision.action == "emergency":
@@ -97,10 +99,17 @@ class ActionConsult(Action):
         return events + [SlotSet("failed_turns", 0)]
 
     @staticmethod
-    def clarify(dispatcher: CollectingDispatcher, decision: Decision, entries: dict, failed: int) -> list[EventType]:
+    def clarify(dispatcher: CollectingDispatcher, decision: Decision, entries: dict, failed: int,
+                question: str = "") -> list[EventType]:
         if failed >= FAILED_TURNS_BEFORE_PERSON:
             dispatcher.utter_message(text=replies.OFFER_PERSON_AFTER_FAILURES, buttons=person_buttons())
             return [SlotSet("failed_turns", 0), SlotSet("handoff_offered", True)]
+        articles = [] if decision.choices or not decision.topic.startswith("civil.") else \
+            related_articles(question, decision.topic)
+        if articles:  # a Civil Code question no entry answers: point to the law, offer a person
+            dispatcher.utter_message(text=replies.RELATED_ARTICLES.format(articles=article_lines(articles)),
+                                     buttons=person_buttons())
+            return [SlotSet("failed_turns", failed), SlotSet("handoff_offered", True)]
         if decision.choices:
             buttons = [{"title": entries[slug].title,
                         "payload": "/choose_entry" + json.dumps({"entry": slug}, ensure_ascii=False)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from handoff.models import Case, Village
-from knowledge import retrieval, statutes
+from knowledge import retrieval
 from knowledge.topics import TOPICS
 
 REASONS = {"request": "居民要求找顾问", "offer_accepted": "助手答不了，居民同意找顾问",
@@ -29,17 +29,12 @@ def assistant_answer(case: Case) -> str | None:
     return answer if len(answer) <= ANSWER_CHARS else answer[:ANSWER_CHARS] + "…"
 
 
-def related_articles(case: Case, question: str) -> list[str]:
+def related_articles(case: Case, question: str) -> str | None:
     if not question or not (case.topic.startswith("civil.") or case.topic == "other.legal"):
-        return []
+        return None
     topic = case.topic if case.topic.startswith("civil.") else None
-    found = retrieval.search(question, k=RELATED_ARTICLES, topic=topic)
-    lines = []
-    for hit in found:
-        article = statutes.find_article(hit.law, hit.article)
-        if article:
-            lines.append(f"《民法典》{statutes.article_label(hit.article)}：{article.text[:50]}…")
-    return lines
+    articles = retrieval.related_articles(question, topic, k=RELATED_ARTICLES)
+    return retrieval.article_lines(articles) if articles else None
 
 
 def summary(session: Session, case: Case) -> str:
@@ -53,5 +48,5 @@ def summary(session: Session, case: Case) -> str:
     lines.append("助手已答：" + (answer if answer else "（没有给出答案）"))
     related = related_articles(case, " ".join(said))
     if related:
-        lines.append("可能相关的条文（检索结果，仅供参考）：\n" + "\n".join(related))
+        lines.append("可能相关的条文（检索结果，仅供参考）：\n" + related)
     return "\n".join(lines)

@@ -20,9 +20,13 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL", default)
 
 
-@lru_cache(maxsize=None)
 def engine(url: str | None = None) -> Engine:
-    url = url or database_url()
+    """The engine of ``url`` (default: DATABASE_URL as it is now), one per URL."""
+    return _engine(url or database_url())
+
+
+@lru_cache(maxsize=None)
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     eng = create_engine(url, future=True, pool_pre_ping=True)

@@ -122,3 +122,18 @@ def search(question: str, k: int = 5, topic: str | None = None,
                 scores[citation.article] += ENTRY_BONUS * confidence
     best = sorted(scores.items(), key=lambda item: -item[1])[:k]
     return [Found(statutes.CIVIL_CODE, number, score) for number, score in best]
+
+
+RELATED_MIN_SCORE = 1.0  # above the book bonus alone: the question's own words must match
+
+
+def related_articles(question: str, topic: str | None, k: int = 3) -> list[statutes.Article]:
+    """Civil Code articles that may apply to a question no entry answers, for a resident's
+    reply or an adviser's case summary; none when nothing in the question matches."""
+    found = [f for f in search(normalize_text(question), k=k, topic=topic) if f.score >= RELATED_MIN_SCORE]
+    return [a for a in (statutes.find_article(f.law, f.article) for f in found) if a is not None]
+
+
+def article_lines(articles: list[statutes.Article], chars: int = 50) -> str:
+    flat = [(a.heading, "".join(a.text.split())) for a in articles]
+    return "\n".join(f"{heading}：{text[:chars]}{'…' if len(text) > chars else ''}" for heading, text in flat)
