@@ -109,13 +109,30 @@ async def edit_to_live(url: str) -> float:
                 s.execute(update(Entry).where(Entry.id == entry.id).values(answer=original))
 
 
+def _rss(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def _children(pid: int) -> list[int]:
+    tasks = Path(f"/proc/{pid}/task")
+    return [int(c) for task in tasks.iterdir() for c in (task / "children").read_text().split()]
+
+
 def rss_mb(servers: Servers) -> dict:
-    def rss(pid: int) -> float:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-        return float("nan")
-    return {name: rss(process.pid) for name, process in servers.processes.items()}
+    """Each server's resident set size; a server with worker processes (Rasa's Sanic workers)
+    also gets its largest process and the total of all."""
+    sizes: dict = {}
+    for name, process in servers.processes.items():
+        workers = _children(process.pid)
+        sizes[name] = _rss(process.pid)
+        if workers:
+            each = [_rss(pid) for pid in workers]
+            sizes[f"{name}, largest of {len(workers)} workers"] = max(each)
+            sizes[f"{name}, all processes"] = round(sizes[name] + sum(each), 1)
+    return sizes
 
 
 async def measure(url: str, texts: list[str], per_resident: int) -> list[dict]:

@@ -374,8 +374,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.services import ServiceError
+
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ServiceError as error:  # a server or Redis that is not there: say so, no traceback
+        print(f"legalbot: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

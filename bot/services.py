@@ -77,29 +77,58 @@ def running(commands: dict[str, tuple[list[str], str]], env: dict[str, str], url
             log = log_dir / f"{name.replace(' ', '-')}-{health.rsplit(':', 1)[1].split('/')[0]}.log"
             with log.open("wb") as out:
                 process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                           preexec_fn=_die_with_parent)
+                                           preexec_fn=_die_with_parent, start_new_session=True)
             servers.processes[name] = process
             _wait_until_up(health, process, name, timeout, log)
         yield servers
     finally:
+        # Each server is its own process group: Rasa's Sanic workers are stopped with it.
         for process in reversed(servers.processes.values()):
-            process.terminate()
+            _signal_group(process, signal.SIGTERM)
         for process in servers.processes.values():
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                process.kill()
+                _signal_group(process, signal.SIGKILL)
+                process.wait()
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass
 
 
 def rasa_run(model: Path, port: int, *options: str) -> list[str]:
     return [sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(port), "--enable-api", *options]
 
 
+#: Where endpoints.yml finds Redis (tracker store and lock store), unless the environment says otherwise.
+REDIS_DEFAULTS = {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_DB": "0", "REDIS_KEY_PREFIX": "legalbot"}
+
+
+def _check_redis(env: dict[str, str]) -> None:
+    """Rasa would quietly fall back to an in-memory tracker store, which its workers cannot share."""
+    import redis
+
+    try:
+        redis.Redis(host=env["REDIS_HOST"], port=int(env["REDIS_PORT"]), db=int(env["REDIS_DB"]),
+                    socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        raise ServiceError(f"Redis is not answering at {env['REDIS_HOST']}:{env['REDIS_PORT']} ({error}); "
+                           "start it, or set REDIS_HOST / REDIS_PORT (see the README)") from error
+
+
 def running_core(model: Path, rasa_port: int = 5005, action_port: int = 5055,
                  log_dir: Path = PROJECT_ROOT / "var" / "log", timeout: float = 180):
     """Run the action server and the Rasa server (REST channel) until the block ends.
-    Both inherit this process's environment, so DATABASE_URL reaches the action server."""
-    env = {**os.environ, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
+    Both inherit this process's environment, so DATABASE_URL reaches the action server. The
+    Rasa server runs LEGALBOT_RASA_WORKERS Sanic workers (default 2) sharing conversations and
+    their locks through Redis (endpoints.yml)."""
+    env = {**REDIS_DEFAULTS, "SANIC_WORKERS": os.environ.get("LEGALBOT_RASA_WORKERS", "2"), **os.environ,
+           "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
+    _check_redis(env)
     commands = {
         "action server": ([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
                           f"http://127.0.0.1:{action_port}/health"),

@@ -39,18 +39,20 @@ class Core:
 @pytest.fixture(scope="session")
 def core(tmp_path_factory) -> Iterator[Core]:
     database_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'legalbot.db'}"
-    previous = os.environ.get("DATABASE_URL")
+    previous = {name: os.environ.get(name) for name in ("DATABASE_URL", "REDIS_KEY_PREFIX")}
     os.environ["DATABASE_URL"] = database_url  # inherited by the action server
+    os.environ["REDIS_KEY_PREFIX"] = f"test{uuid.uuid4().hex[:12]}"  # this session's conversations in Redis
     try:
         model = prepare()  # trains only if the training inputs changed since the cached model
         with running_core(model, rasa_port=free_port(), action_port=free_port(),
                           log_dir=tmp_path_factory.mktemp("logs")) as servers:
             yield Core(servers.url, database_url, model)
     finally:
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @pytest.fixture
