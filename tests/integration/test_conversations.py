@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import opencc
 from sqlalchemy import select, update
 
-from knowledge.content import read_content
-from knowledge.db import session
+from bot.services import free_port, running_core
 from handoff.cases import HANDOFF_KEY
 from handoff.models import Case
+from knowledge.content import read_content
+from knowledge.db import session
 from knowledge.models import Entry, Feedback
 
 EXAMPLES = {s.slug: s.examples for s in read_content()}
@@ -122,3 +124,13 @@ def test_an_edited_answer_is_live_without_retraining(core, sender):
     finally:
         with session(core.database_url) as s, s.begin():
             s.execute(update(Entry).where(Entry.slug == slug).values(answer=original))
+
+
+def test_another_rasa_server_continues_the_conversation_as_after_a_restart(core, sender, tmp_path, monkeypatch):
+    """Conversations live in Redis: a Rasa server started afresh knows the offer it made."""
+    assert "要，请法律顾问联系我" in buttons(core.say(sender, "醉驾被查到会不会坐牢"))
+    monkeypatch.setenv("LEGALBOT_RASA_WORKERS", "1")
+    with running_core(core.model, rasa_port=free_port(), action_port=free_port(), log_dir=tmp_path) as fresh:
+        reply = httpx.post(f"{fresh.url}/webhooks/rest/webhook", json={"sender": sender, "message": "/affirm"},
+                           timeout=60).json()
+    assert handed_over(reply)
