@@ -3,6 +3,7 @@ event row), the audit log, and the messages a change sends (queued in the same t
 
     intake → queued → offered → assigned → waiting_for_adviser ⇄ waiting_for_resident
                                           → resolved | returned | abandoned
+    (back to queued when the adviser holding a case is taken off duty)
 """
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ TRANSITIONS: dict[str, set[str]] = {
     "intake": {"queued", "abandoned"},
     "queued": {"offered", "abandoned"},
     "offered": {"offered", "queued", "assigned", "abandoned"},
-    "assigned": {"waiting_for_adviser", "waiting_for_resident", "resolved", "returned", "abandoned"},
-    "waiting_for_adviser": {"waiting_for_resident", "resolved", "returned", "abandoned"},
-    "waiting_for_resident": {"waiting_for_adviser", "resolved", "returned", "abandoned"},
+    "assigned": {"waiting_for_adviser", "waiting_for_resident", "resolved", "returned", "abandoned", "queued"},
+    "waiting_for_adviser": {"waiting_for_resident", "resolved", "returned", "abandoned", "queued"},
+    "waiting_for_resident": {"waiting_for_adviser", "resolved", "returned", "abandoned", "queued"},
 }
 OPEN = tuple(TRANSITIONS)  # every status a case can still leave
 WITH_ADVISER = ("assigned", "waiting_for_adviser", "waiting_for_resident")

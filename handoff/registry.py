@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff.hours import WorkingHours
-from handoff.cases import audit, move
+from handoff import texts
+from handoff.cases import WITH_ADVISER, audit, move, tell_resident
 from handoff.models import Adviser, Case, CaseOffer, Village
 from handoff.routing import open_offers
 from nlu.text import normalize_text
@@ -114,19 +115,28 @@ def add_adviser(session: Session, code: str, name: str, telegram_user_id: int, v
 
 
 def set_active(session: Session, code: str, active: bool) -> Adviser:
-    """Deactivating withdraws the adviser's open offers at once; those cases are offered again."""
+    """Deactivating withdraws the adviser's open offers and gives back the cases they hold: all
+    go to the queue at once and are offered to others, so no resident waits on someone away."""
     adviser = session.scalars(select(Adviser).where(Adviser.code == code)).one_or_none()
     if adviser is None:
         raise ValueError(f"no adviser {code}")
     adviser.active = active
     audit(session, "admin", "adviser_activated" if active else "adviser_deactivated", detail=code)
-    if not active:
-        offers = list(session.scalars(select(CaseOffer).where(CaseOffer.adviser_id == adviser.id,
-                                                              CaseOffer.outcome == "open")))
-        for offer in offers:
-            offer.outcome = "withdrawn"
-            session.flush()
-            case = session.get(Case, offer.case_id)
-            if case.status == "offered" and not open_offers(session, case):
-                move(session, case, "queued", "admin", f"{code} deactivated")
+    if active:
+        return adviser
+    offers = list(session.scalars(select(CaseOffer).where(CaseOffer.adviser_id == adviser.id,
+                                                          CaseOffer.outcome == "open")))
+    for offer in offers:
+        offer.outcome = "withdrawn"
+        session.flush()
+        case = session.get(Case, offer.case_id)
+        if case.status == "offered" and not open_offers(session, case):
+            move(session, case, "queued", "admin", f"{code} deactivated")
+    held = list(session.scalars(select(Case).where(Case.adviser_id == adviser.id, Case.status.in_(WITH_ADVISER))))
+    for case in held:
+        move(session, case, "queued", "admin", f"{code} deactivated; case given back")
+        case.adviser_id, case.response_due_at, case.inactive_close_at = None, None, None
+        tell_resident(session, case, texts.ADVISER_CHANGED.format(case_id=case.id))
+        audit(session, "admin", "case_given_back", case.id, detail=code)
+    adviser.current_case_id = None
     return adviser

@@ -2,9 +2,10 @@
 what the assistant already answered, and Civil Code articles that may apply."""
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff.models import Case, Village
+from handoff.models import Adviser, Case, CaseOffer, Village
 from knowledge import retrieval
 from knowledge.topics import TOPICS
 
@@ -37,6 +38,13 @@ def related_articles(case: Case, question: str) -> str | None:
     return retrieval.article_lines(articles) if articles else None
 
 
+def previous_advisers(session: Session, case: Case) -> list[str]:
+    """Advisers who held this case before it was given back (e.g. taken off duty)."""
+    query = (select(Adviser.name).join(CaseOffer, CaseOffer.adviser_id == Adviser.id)
+             .where(CaseOffer.case_id == case.id, CaseOffer.outcome == "taken").order_by(CaseOffer.id))
+    return list(session.scalars(query))
+
+
 def summary(session: Session, case: Case) -> str:
     village = session.get(Village, case.village_id) if case.village_id else None
     where = f"{village.district}{village.town or ''}{village.name}" if village else f"{case.district or '区不详'}（村居不详）"
@@ -46,6 +54,9 @@ def summary(session: Session, case: Case) -> str:
              "居民说：" + (" / ".join(said) if said else "（没有文字）")]
     answer = assistant_answer(case)
     lines.append("助手已答：" + (answer if answer else "（没有给出答案）"))
+    before = previous_advisers(session, case)
+    if before:
+        lines.append(f"此前接手的顾问：{'、'.join(before)}（已交回，可向其了解情况）")
     related = related_articles(case, " ".join(said))
     if related:
         lines.append("可能相关的条文（检索结果，仅供参考）：\n" + related)

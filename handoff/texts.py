@@ -24,6 +24,7 @@ WAITING_FOR_ADVISER = "已收到，顾问接手后会看到这条消息。不想
 ALREADY_IN_CASE = "您的问题（编号 {case_id}）已经转给法律顾问了，请留意这里的消息。不想等了，发送 /cancel。"
 STILL_LOOKING = "还在为您联系法律顾问，请再稍等。着急的话可以拨打12348公共法律服务热线。"
 ADVISER_REMINDED = "顾问暂时还没回复，我们已经提醒了顾问，请再稍等。着急的话可以拨打12348。"
+ADVISER_CHANGED = "原来的法律顾问暂时不能继续跟进您的问题（编号 {case_id}），正在为您联系其他顾问，请稍等。"
 FROM_ADVISER = "法律顾问{name}：{text}"
 CASE_CLOSED = "法律顾问已结束这次咨询（编号 {case_id}）：{outcome}\n之后有问题可以继续问我，或再次发送 /human。"
 CASE_RETURNED = "法律顾问已把对话交回给我（编号 {case_id}）。有问题可以继续问我；需要顾问再发送 /human。"

@@ -284,3 +284,19 @@ def test_advisers_are_managed_with_the_command_line(tmp_path, monkeypatch, capsy
         assert s.get(Case, case_id).status == "queued"  # offered again on the next tick
         assert offers(s, s.get(Case, case_id)) == [("chh-chen", "withdrawn")]
         assert not s.scalars(select(Adviser).where(Adviser.code == "chh-bad")).all()
+
+
+def test_an_adviser_taken_off_duty_gives_back_the_cases_they_hold(registry):
+    from handoff.registry import set_active
+
+    with session(registry) as s, s.begin():
+        case, chen = taken_case(s)
+        set_active(s, "chh-chen", False)
+        assert case.status == "queued" and case.adviser_id is None
+        told = s.scalars(select(CaseMessage.text).where(CaseMessage.chat_id == 4242)).all()
+        assert any("联系其他顾问" in t for t in told)
+        run_due(s, SETTINGS, MONDAY_10 + timedelta(minutes=1))
+        assert offers(s, case)[-1] == ("chh-liang", "open")
+        liang = adviser(s, "chh-liang")
+        offer = s.scalars(select(CaseMessage.text).where(CaseMessage.chat_id == liang.telegram_user_id)).one()
+        assert "此前接手的顾问：陈志明" in offer
