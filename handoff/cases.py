@@ -3,7 +3,7 @@ event row), the audit log, and the messages a change sends (queued in the same t
 
     intake → queued → offered → assigned → waiting_for_adviser ⇄ waiting_for_resident
                                           → resolved | returned | abandoned
-    (back to queued when the adviser holding a case is taken off duty)
+    (back to queued when the adviser holding a case is taken off duty or silent after a reminder)
 """
 from __future__ import annotations
 

@@ -72,10 +72,24 @@ def from_adviser(session: Session, case: Case, adviser: Adviser, text: str, sour
     relay(session, case, "to_resident", case.resident_chat_id, shown, source, media)
     if case.status != "waiting_for_resident":
         move(session, case, "waiting_for_resident", f"adviser:{adviser.code}", now=now)
-    case.response_due_at = None
+    case.response_due_at = case.reminded_at = None
     case.inactive_close_at = now + settings.inactivity_close
     audit(session, f"adviser:{adviser.code}", "reply", case.id)
     return None
+
+
+def give_back(session: Session, case: Case, actor: str, note: str, now: datetime) -> None:
+    """The adviser holding the case cannot go on (off duty, or silent after a reminder): back to
+    the queue for the next adviser, who sees who held it; the resident is told."""
+    adviser = case.adviser
+    move(session, case, "queued", actor, note, now)
+    case.adviser_id = None
+    case.response_due_at = case.inactive_close_at = case.reminded_at = None
+    if adviser.current_case_id == case.id:
+        adviser.current_case_id = None
+    queue(session, case, "to_adviser", adviser.telegram_user_id, texts.CASE_TAKEN_AWAY.format(case_id=case.id))
+    tell_resident(session, case, texts.ADVISER_CHANGED.format(case_id=case.id))
+    audit(session, actor, "case_given_back", case.id, detail=f"{adviser.code}: {note}")
 
 
 def _end_for_adviser(session: Session, case: Case, adviser: Adviser, status: str, note: str, now: datetime) -> None:

@@ -72,6 +72,7 @@ class Case(Base):
     consented_at = Column(DateTime(timezone=True))
     adviser_id = Column(ForeignKey("advisers.id"), index=True)
     response_due_at = Column(DateTime(timezone=True), index=True)  # first or next reply of the adviser
+    reminded_at = Column(DateTime(timezone=True))  # the adviser was reminded; the next miss gives the case back
     inactive_close_at = Column(DateTime(timezone=True), index=True)  # resident silent since the reply
     closed_at = Column(DateTime(timezone=True))
     outcome = Column(Text)

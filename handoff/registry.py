@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff.hours import WorkingHours
-from handoff import texts
-from handoff.cases import WITH_ADVISER, audit, move, tell_resident
+from handoff.cases import WITH_ADVISER, audit, move, utcnow
+from handoff.conversation import give_back
 from handoff.models import Adviser, Case, CaseOffer, Village
 from handoff.routing import open_offers
 from nlu.text import normalize_text
@@ -134,9 +134,5 @@ def set_active(session: Session, code: str, active: bool) -> Adviser:
             move(session, case, "queued", "admin", f"{code} deactivated")
     held = list(session.scalars(select(Case).where(Case.adviser_id == adviser.id, Case.status.in_(WITH_ADVISER))))
     for case in held:
-        move(session, case, "queued", "admin", f"{code} deactivated; case given back")
-        case.adviser_id, case.response_due_at, case.inactive_close_at = None, None, None
-        tell_resident(session, case, texts.ADVISER_CHANGED.format(case_id=case.id))
-        audit(session, "admin", "case_given_back", case.id, detail=code)
-    adviser.current_case_id = None
+        give_back(session, case, "admin", "taken off duty", utcnow())
     return adviser

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from handoff import texts
 from handoff.cases import WITH_ADVISER, audit, move, queue, tell_resident
+from handoff.conversation import give_back
 from handoff.models import Adviser, Case, CaseOffer
 from handoff.routing import offer_next, open_offers
 from handoff.settings import HandoffSettings
@@ -35,12 +36,16 @@ def offer_waiting(session: Session, settings: HandoffSettings, now: datetime) ->
     return sum(1 for case in waiting if offer_next(session, case, settings, now))
 
 
-def overdue_replies(session: Session, now: datetime) -> int:
-    """Nobody took the case yet, or the adviser has not answered in time: say so, once."""
+def overdue_replies(session: Session, settings: HandoffSettings, now: datetime) -> int:
+    """Nobody took the case yet: tell the resident, once. The adviser has not answered in time:
+    a reminder, and if another period passes without an answer, the case goes to someone else."""
     due = list(session.scalars(select(Case).where(Case.response_due_at <= now)))
     for case in due:
         case.response_due_at = None
-        if case.status in WITH_ADVISER:
+        if case.status in WITH_ADVISER and case.reminded_at is not None:
+            give_back(session, case, "system", "no answer after a reminder", now)
+        elif case.status in WITH_ADVISER:
+            case.reminded_at, case.response_due_at = now, now + settings.next_response
             queue(session, case, "to_adviser", case.adviser.telegram_user_id,
                   texts.REMIND_ADVISER.format(case_id=case.id))
             tell_resident(session, case, texts.ADVISER_REMINDED)
@@ -66,4 +71,4 @@ def silent_residents(session: Session, now: datetime) -> int:
 def run_due(session: Session, settings: HandoffSettings, now: datetime) -> int:
     """Everything that has come due; returns how many things happened."""
     return (expire_offers(session, settings, now) + offer_waiting(session, settings, now)
-            + overdue_replies(session, now) + silent_residents(session, now))
+            + overdue_replies(session, settings, now) + silent_residents(session, now))

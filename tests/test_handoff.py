@@ -300,3 +300,17 @@ def test_an_adviser_taken_off_duty_gives_back_the_cases_they_hold(registry):
         liang = adviser(s, "chh-liang")
         offer = s.scalars(select(CaseMessage.text).where(CaseMessage.chat_id == liang.telegram_user_id)).one()
         assert "此前接手的顾问：陈志明" in offer
+
+
+def test_an_adviser_silent_after_a_reminder_loses_the_case_to_the_next(registry):
+    with session(registry) as s, s.begin():
+        case, chen = taken_case(s)
+        run_due(s, SETTINGS, MONDAY_10 + timedelta(minutes=31))  # reminder
+        assert case.adviser_id == chen.id and case.reminded_at is not None
+        run_due(s, SETTINGS, MONDAY_10 + timedelta(minutes=31) + SETTINGS.next_response)
+        assert case.adviser_id is None and case.status in ("queued", "offered")
+        run_due(s, SETTINGS, MONDAY_10 + timedelta(hours=3))  # 13:00: the village's advisers are at lunch
+        assert offers(s, case)[-1] == ("chh-duty-li", "open")
+        taken_away = s.scalars(select(CaseMessage.text).where(CaseMessage.chat_id == chen.telegram_user_id,
+                                                              CaseMessage.text.like("%已转给其他顾问%"))).all()
+        assert len(taken_away) == 1
