@@ -25,6 +25,12 @@ BATCH = 50
 
 async def _send(bot: Bot, row: CaseMessage) -> int:
     """Send one queued message; returns the Telegram message id the map keeps."""
+    if row.strip_buttons_of is not None:
+        try:
+            await bot.edit_message_reply_markup(row.chat_id, row.strip_buttons_of, reply_markup=None)
+        except BadRequest:  # already without buttons, or too old to edit: nothing to take off
+            pass
+        return row.strip_buttons_of
     if row.media:
         copied = await bot.copy_message(row.chat_id, row.source_chat_id, row.source_message_id)
         return copied.message_id

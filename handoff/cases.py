@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff.models import AuditEntry, Case, CaseEvent, CaseMessage
+from handoff.models import Adviser, AuditEntry, Case, CaseEvent, CaseMessage, CaseOffer
 
 TRANSITIONS: dict[str, set[str]] = {
     "intake": {"queued", "abandoned"},
@@ -99,3 +99,20 @@ def tell_resident(session: Session, case: Case, text: str) -> None:
     """A notice to the resident; kept in the case even when the resident's channel cannot be reached."""
     queue(session, case, "to_resident", case.resident_chat_id, text,
           status="pending" if case.resident_chat_id else "unreachable")
+
+
+def end_offers(session: Session, offers: list[CaseOffer], outcome: str) -> None:
+    """Offers that no longer stand (taken, passed, expired, withdrawn): an offer not yet
+    delivered is not sent, and one on an adviser's screen loses its 接手 / 转给他人 buttons."""
+    for offer in offers:
+        offer.outcome = outcome
+        chat = session.get(Adviser, offer.adviser_id).telegram_user_id
+        shown = session.scalars(select(CaseMessage).where(CaseMessage.case_id == offer.case_id,
+                                                          CaseMessage.chat_id == chat,
+                                                          CaseMessage.strip_buttons_of.is_(None)))
+        for message in [m for m in shown if any(b["payload"].startswith("case:take:") for b in m.buttons)]:
+            if message.status == "pending":
+                message.status = "withdrawn"
+            elif message.sent_message_id is not None:
+                session.add(CaseMessage(case_id=offer.case_id, direction="to_adviser", chat_id=chat,
+                                        strip_buttons_of=message.sent_message_id))

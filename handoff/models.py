@@ -130,6 +130,7 @@ class CaseMessage(Base):
     source_chat_id = Column(BigInteger)  # the relayed message; None for the bot's own notices
     source_message_id = Column(BigInteger)
     media = Column(Boolean, nullable=False, default=False)  # copied as it is (photo, voice, file…)
+    strip_buttons_of = Column(BigInteger)  # not a message: remove the buttons of this sent message
     status = Column(String(20), nullable=False, default="pending", index=True)  # held, pending, sent, failed
     sent_message_id = Column(BigInteger, index=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

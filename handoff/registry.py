@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff.hours import WorkingHours
-from handoff.cases import WITH_ADVISER, audit, move, utcnow
+from handoff.cases import WITH_ADVISER, audit, end_offers, move, utcnow
 from handoff.conversation import give_back
 from handoff.models import Adviser, Case, CaseOffer, Village
 from handoff.routing import open_offers
@@ -127,7 +127,7 @@ def set_active(session: Session, code: str, active: bool) -> Adviser:
     offers = list(session.scalars(select(CaseOffer).where(CaseOffer.adviser_id == adviser.id,
                                                           CaseOffer.outcome == "open")))
     for offer in offers:
-        offer.outcome = "withdrawn"
+        end_offers(session, [offer], "withdrawn")
         session.flush()
         case = session.get(Case, offer.case_id)
         if case.status == "offered" and not open_offers(session, case):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from handoff import texts
 from handoff.conversation import release_held
-from handoff.cases import WITH_ADVISER, audit, move, queue, record, tell_resident
+from handoff.cases import WITH_ADVISER, audit, end_offers, move, queue, record, tell_resident
 from handoff.hours import WorkingHours, describe
 from handoff.models import Adviser, Case, CaseOffer, Village, adviser_villages
 from handoff.settings import HandoffSettings
@@ -124,15 +124,15 @@ def take(session: Session, case_id: int, adviser: Adviser, settings: HandoffSett
                           .values(status="assigned", adviser_id=adviser.id)
                           .execution_options(synchronize_session=False)).rowcount == 1
     if not won:
-        offer.outcome = "withdrawn"
+        end_offers(session, [offer], "withdrawn")
         audit(session, actor, "take", case_id, allowed=False, detail="taken by another adviser")
         return TakeResult(False, texts.TAKEN_BY_OTHER.format(case_id=case_id))
     case = session.get(Case, case_id)
     session.refresh(case)
     record(session, case.id, "offered", "assigned", actor, now=now)
     case.response_due_at = now + settings.first_response
-    for other in open_offers(session, case):
-        other.outcome = "taken" if other.id == offer.id else "withdrawn"
+    end_offers(session, [offer], "taken")
+    end_offers(session, open_offers(session, case), "withdrawn")
     adviser.current_case_id = case.id
     audit(session, actor, "take", case.id)
     tell_resident(session, case, texts.CASE_TAKEN.format(name=adviser.name, case_id=case.id))
@@ -148,7 +148,7 @@ def pass_on(session: Session, case_id: int, adviser: Adviser, settings: HandoffS
     if offer is None:
         audit(session, actor, "pass", case_id, allowed=False, detail="no open offer")
         return texts.OFFER_CLOSED.format(case_id=case_id, status="已处理")
-    offer.outcome = "passed"
+    end_offers(session, [offer], "passed")
     audit(session, actor, "pass", case_id)
     case = session.get(Case, case_id)
     if case.status == "offered" and not open_offers(session, case):

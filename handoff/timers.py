@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff import texts
-from handoff.cases import WITH_ADVISER, audit, move, queue, tell_resident
+from handoff.cases import WITH_ADVISER, audit, end_offers, move, queue, tell_resident
 from handoff.conversation import give_back
 from handoff.models import Adviser, Case, CaseOffer
 from handoff.routing import offer_next, open_offers
@@ -19,7 +19,7 @@ def expire_offers(session: Session, settings: HandoffSettings, now: datetime) ->
     expired = list(session.scalars(select(CaseOffer).where(CaseOffer.outcome == "open",
                                                            CaseOffer.expires_at <= now)))
     for offer in expired:
-        offer.outcome = "expired"
+        end_offers(session, [offer], "expired")
         adviser = session.get(Adviser, offer.adviser_id)
         case = session.get(Case, offer.case_id)
         queue(session, case, "to_adviser", adviser.telegram_user_id, texts.OFFER_EXPIRED.format(case_id=case.id))

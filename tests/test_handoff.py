@@ -314,3 +314,19 @@ def test_an_adviser_silent_after_a_reminder_loses_the_case_to_the_next(registry)
         taken_away = s.scalars(select(CaseMessage.text).where(CaseMessage.chat_id == chen.telegram_user_id,
                                                               CaseMessage.text.like("%已转给其他顾问%"))).all()
         assert len(taken_away) == 1
+
+
+def test_offers_that_no_longer_stand_lose_their_buttons(registry):
+    with session(registry) as s, s.begin():
+        for code in ("th-duty-zhao", "th-duty-feng"):
+            adviser(s, code).active = True
+        case = new_case(s, None, district="天河区")
+        submit(s, case, SETTINGS, MONDAY_10)  # the pool: both at once
+        zhao, feng = adviser(s, "th-duty-zhao"), adviser(s, "th-duty-feng")
+        shown = s.scalars(select(CaseMessage).where(CaseMessage.chat_id == zhao.telegram_user_id)).one()
+        shown.status, shown.sent_message_id = "sent", 555  # delivered to 赵; 冯's is still queued
+        assert take(s, case.id, zhao, SETTINGS, MONDAY_10).taken
+        strip = s.scalars(select(CaseMessage).where(CaseMessage.strip_buttons_of.is_not(None))).one()
+        assert (strip.chat_id, strip.strip_buttons_of, strip.status) == (zhao.telegram_user_id, 555, "pending")
+        unsent = s.scalars(select(CaseMessage).where(CaseMessage.chat_id == feng.telegram_user_id)).one()
+        assert unsent.status == "withdrawn"  # a stale offer is never delivered

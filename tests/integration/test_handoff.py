@@ -202,6 +202,9 @@ def test_two_advisers_press_take_at_once_and_exactly_one_gets_the_case(core, off
             assert sorted(outcomes) == [False, True]
             await wait_text(api, resident, "已经接手")
             assert sum("已经接手" in m.text for m in api.to(resident)) == 1
+            pool = {office.ids["pool1"], office.ids["pool2"]}
+            await api.wait_for(lambda: pool <= {int(p["chat_id"]) for m, p in api.calls
+                                                if m == "editMessageReplyMarkup"})  # 接手 buttons gone
         case = case_of(core, resident)
         assert history(core, case.id).count("assigned") == 1
     run(scenario)
