@@ -101,6 +101,14 @@ def tell_resident(session: Session, case: Case, text: str) -> None:
           status="pending" if case.resident_chat_id else "unreachable")
 
 
+def open_offers(session: Session, case_id: int, adviser_id: int | None = None) -> list[CaseOffer]:
+    """The offers of a case still waiting for an answer (of one adviser, if given)."""
+    query = select(CaseOffer).where(CaseOffer.case_id == case_id, CaseOffer.outcome == "open")
+    if adviser_id is not None:
+        query = query.where(CaseOffer.adviser_id == adviser_id)
+    return list(session.scalars(query.order_by(CaseOffer.id)))
+
+
 def end_offers(session: Session, offers: list[CaseOffer], outcome: str) -> None:
     """Offers that no longer stand (taken, passed, expired, withdrawn): an offer not yet
     delivered is not sent, and one on an adviser's screen loses its 接手 / 转给他人 buttons."""

@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from handoff import texts
-from handoff.cases import WITH_ADVISER, audit, end_offers, move, queue, tell_resident
-from handoff.models import Adviser, Case, CaseMessage, CaseOffer
+from handoff.cases import WITH_ADVISER, audit, end_offers, move, open_offers, queue, tell_resident
+from handoff.models import Adviser, Case, CaseMessage
 from handoff.settings import HandoffSettings
 
 
@@ -116,8 +116,7 @@ def cancel(session: Session, case: Case, note: str, now: datetime) -> str:
     """The resident gave up waiting or ended the conversation with a person."""
     if case.adviser is not None:
         queue(session, case, "to_adviser", case.adviser.telegram_user_id, texts.RESIDENT_LEFT.format(case_id=case.id))
-    end_offers(session, list(session.scalars(select(CaseOffer).where(CaseOffer.case_id == case.id,
-                                                                     CaseOffer.outcome == "open"))), "withdrawn")
+    end_offers(session, open_offers(session, case.id), "withdrawn")
     session.execute(update(CaseMessage).where(CaseMessage.case_id == case.id, CaseMessage.status == "held")
                     .values(status="cancelled").execution_options(synchronize_session=False))
     move(session, case, "abandoned", "resident", note, now)

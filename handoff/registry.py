@@ -12,10 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff.hours import WorkingHours
-from handoff.cases import WITH_ADVISER, audit, end_offers, move, utcnow
+from handoff.cases import WITH_ADVISER, audit, end_offers, move, open_offers, utcnow
 from handoff.conversation import give_back
 from handoff.models import Adviser, Case, CaseOffer, Village
-from handoff.routing import open_offers
 from nlu.text import normalize_text
 
 SEED_REGISTRY = Path(__file__).resolve().parent / "registry.yml"
@@ -125,12 +124,12 @@ def set_active(session: Session, code: str, active: bool) -> Adviser:
     if active:
         return adviser
     offers = list(session.scalars(select(CaseOffer).where(CaseOffer.adviser_id == adviser.id,
-                                                          CaseOffer.outcome == "open")))
+                                                          CaseOffer.outcome == "open")))  # of every case
     for offer in offers:
         end_offers(session, [offer], "withdrawn")
         session.flush()
         case = session.get(Case, offer.case_id)
-        if case.status == "offered" and not open_offers(session, case):
+        if case.status == "offered" and not open_offers(session, case.id):
             move(session, case, "queued", "admin", f"{code} deactivated")
     held = list(session.scalars(select(Case).where(Case.adviser_id == adviser.id, Case.status.in_(WITH_ADVISER))))
     for case in held:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from handoff import texts
 from handoff.conversation import release_held
-from handoff.cases import WITH_ADVISER, audit, end_offers, move, queue, record, tell_resident
+from handoff.cases import WITH_ADVISER, audit, end_offers, move, open_offers, queue, record, tell_resident
 from handoff.hours import WorkingHours, describe
 from handoff.models import Adviser, Case, CaseOffer, Village, adviser_villages
 from handoff.settings import HandoffSettings
@@ -48,10 +48,6 @@ def offered_before(session: Session, case: Case) -> set[int]:
     return set(session.scalars(select(CaseOffer.adviser_id).where(CaseOffer.case_id == case.id)))
 
 
-def open_offers(session: Session, case: Case) -> list[CaseOffer]:
-    return list(session.scalars(select(CaseOffer).where(CaseOffer.case_id == case.id, CaseOffer.outcome == "open")))
-
-
 def place(session: Session, case: Case) -> str:
     village = session.get(Village, case.village_id) if case.village_id else None
     return f"{village.district}{village.name}" if village else (case.district or "广州市")
@@ -66,7 +62,7 @@ def offer_next(session: Session, case: Case, settings: HandoffSettings, now: dat
     if pool:
         nominees = [a for a in available(session, pool_advisers(session, case), now) if a.id not in tried]
     if not nominees:
-        if case.status == "offered" and not open_offers(session, case):
+        if case.status == "offered" and not open_offers(session, case.id):
             move(session, case, "queued", "system", "nobody available", now)
         return []
     expires = None if pool else now + settings.offer_timeout
@@ -111,8 +107,7 @@ class TakeResult:
 def take(session: Session, case_id: int, adviser: Adviser, settings: HandoffSettings, now: datetime) -> TakeResult:
     """接手: exactly one adviser wins, however many press at once (one conditional UPDATE)."""
     actor = f"adviser:{adviser.code}"
-    offer = session.scalars(select(CaseOffer).where(CaseOffer.case_id == case_id, CaseOffer.adviser_id == adviser.id,
-                                                    CaseOffer.outcome == "open")).first()
+    offer = next(iter(open_offers(session, case_id, adviser.id)), None)
     if offer is None:
         case = session.get(Case, case_id)
         audit(session, actor, "take", case_id, allowed=False, detail="no open offer")
@@ -132,7 +127,7 @@ def take(session: Session, case_id: int, adviser: Adviser, settings: HandoffSett
     record(session, case.id, "offered", "assigned", actor, now=now)
     case.response_due_at = now + settings.first_response
     end_offers(session, [offer], "taken")
-    end_offers(session, open_offers(session, case), "withdrawn")
+    end_offers(session, open_offers(session, case.id), "withdrawn")
     adviser.current_case_id = case.id
     audit(session, actor, "take", case.id)
     tell_resident(session, case, texts.CASE_TAKEN.format(name=adviser.name, case_id=case.id))
@@ -143,14 +138,13 @@ def take(session: Session, case_id: int, adviser: Adviser, settings: HandoffSett
 def pass_on(session: Session, case_id: int, adviser: Adviser, settings: HandoffSettings, now: datetime) -> str:
     """转给他人: the offer goes to the next adviser (or the pool)."""
     actor = f"adviser:{adviser.code}"
-    offer = session.scalars(select(CaseOffer).where(CaseOffer.case_id == case_id, CaseOffer.adviser_id == adviser.id,
-                                                    CaseOffer.outcome == "open")).first()
+    offer = next(iter(open_offers(session, case_id, adviser.id)), None)
     if offer is None:
         audit(session, actor, "pass", case_id, allowed=False, detail="no open offer")
         return texts.OFFER_CLOSED.format(case_id=case_id, status="已处理")
     end_offers(session, [offer], "passed")
     audit(session, actor, "pass", case_id)
     case = session.get(Case, case_id)
-    if case.status == "offered" and not open_offers(session, case):
+    if case.status == "offered" and not open_offers(session, case.id):
         offer_next(session, case, settings, now)
     return texts.PASSED.format(case_id=case_id)
