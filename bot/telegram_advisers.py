@@ -78,6 +78,11 @@ def _case_of_reply(s, adviser: Adviser, message: Message) -> Case | None:
     return held[0] if len(held) == 1 else None
 
 
+def holds(adviser: Adviser, case: Case) -> bool:
+    """The adviser holds this case now (only then may they reply, choose, close or return it)."""
+    return case.adviser_id == adviser.id and case.status in WITH_ADVISER
+
+
 def my_cases(s, adviser: Adviser) -> list[Case]:
     return list(s.scalars(select(Case).where(Case.adviser_id == adviser.id, Case.status.in_(WITH_ADVISER))
                           .order_by(Case.id)))
@@ -97,7 +102,7 @@ async def adviser_message(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         if case is None:
             held = my_cases(s, adviser)
             reply, buttons = (texts.WHICH_CASE, _choose_buttons(held)) if held else (texts.NO_CASE, [])
-        elif case.adviser_id != adviser.id or case.status not in WITH_ADVISER:
+        elif not holds(adviser, case):
             audit(s, f"adviser:{adviser.code}", "reply", case.id, allowed=False, detail=f"case is {case.status}")
             reply, buttons = texts.NOT_YOURS.format(case_id=case.id), []
         else:
@@ -141,7 +146,7 @@ def _list_cases(s, adviser: Adviser) -> str:
 
 def _select(s, adviser: Adviser, case_id: int | None) -> str:
     case = s.get(Case, case_id) if case_id else None
-    if case is None or case.adviser_id != adviser.id or case.status not in WITH_ADVISER:
+    if case is None or not holds(adviser, case):
         audit(s, f"adviser:{adviser.code}", "select", case_id, allowed=False)
         return texts.NOT_YOURS.format(case_id=case_id or "?")
     adviser.current_case_id = case.id
@@ -153,7 +158,7 @@ def _end_case(s, adviser: Adviser, message: Message, command: str, argument: str
     case = _case_of_reply(s, adviser, message)
     if case is None:
         return texts.WHICH_CASE if my_cases(s, adviser) else texts.NO_CASE
-    if case.adviser_id != adviser.id or case.status not in WITH_ADVISER:
+    if not holds(adviser, case):
         audit(s, f"adviser:{adviser.code}", command, case.id, allowed=False, detail=f"case is {case.status}")
         return texts.NOT_YOURS.format(case_id=case.id)
     if command == "close":
@@ -179,11 +184,12 @@ async def adviser_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 def add_adviser_handlers(application: Application) -> None:
-    """Before the residents' handlers: advisers' updates never reach the assistant."""
+    """Before the residents' handlers: advisers' updates never reach the assistant. The cheap
+    filters come first, so a resident's message costs one registry lookup, not one per handler."""
     from_adviser_filter = FromAdviser()
     application.add_handler(CallbackQueryHandler(select_button, pattern=r"^case:select:\d+$"))
     application.add_handler(CallbackQueryHandler(case_button, pattern=r"^case:(take|pass):\d+$"))
     application.add_handler(CommandHandler(list(ADVISER_COMMANDS), adviser_command))
     application.add_handler(CommandHandler(["start", "help"], adviser_help, filters=from_adviser_filter))
-    application.add_handler(MessageHandler(from_adviser_filter & filters.UpdateType.EDITED, adviser_edited))
-    application.add_handler(MessageHandler(from_adviser_filter & ~filters.COMMAND, adviser_message))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED & from_adviser_filter, adviser_edited))
+    application.add_handler(MessageHandler(~filters.COMMAND & from_adviser_filter, adviser_message))

@@ -78,6 +78,12 @@ def from_adviser(session: Session, case: Case, adviser: Adviser, text: str, sour
     return None
 
 
+def _forget_choice(adviser: Adviser, case: Case) -> None:
+    """A case the adviser no longer holds is no longer where their unquoted messages go."""
+    if adviser.current_case_id == case.id:
+        adviser.current_case_id = None
+
+
 def give_back(session: Session, case: Case, actor: str, note: str, now: datetime) -> None:
     """The adviser holding the case cannot go on (off duty, or silent after a reminder): back to
     the queue for the next adviser, who sees who held it; the resident is told."""
@@ -85,8 +91,7 @@ def give_back(session: Session, case: Case, actor: str, note: str, now: datetime
     move(session, case, "queued", actor, note, now)
     case.adviser_id = None
     case.response_due_at = case.inactive_close_at = case.reminded_at = None
-    if adviser.current_case_id == case.id:
-        adviser.current_case_id = None
+    _forget_choice(adviser, case)
     queue(session, case, "to_adviser", adviser.telegram_user_id, texts.CASE_TAKEN_AWAY.format(case_id=case.id))
     tell_resident(session, case, texts.ADVISER_CHANGED.format(case_id=case.id))
     audit(session, actor, "case_given_back", case.id, detail=f"{adviser.code}: {note}")
@@ -94,8 +99,7 @@ def give_back(session: Session, case: Case, actor: str, note: str, now: datetime
 
 def _end_for_adviser(session: Session, case: Case, adviser: Adviser, status: str, note: str, now: datetime) -> None:
     move(session, case, status, f"adviser:{adviser.code}", note, now)
-    if adviser.current_case_id == case.id:
-        adviser.current_case_id = None
+    _forget_choice(adviser, case)
     audit(session, f"adviser:{adviser.code}", status, case.id, detail=note)
 
 

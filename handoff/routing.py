@@ -144,7 +144,11 @@ def pass_on(session: Session, case_id: int, adviser: Adviser, settings: HandoffS
         return texts.OFFER_CLOSED.format(case_id=case_id, status="已处理")
     end_offers(session, [offer], "passed")
     audit(session, actor, "pass", case_id)
-    case = session.get(Case, case_id)
+    move_on(session, session.get(Case, case_id), settings, now)
+    return texts.PASSED.format(case_id=case_id)
+
+
+def move_on(session: Session, case: Case, settings: HandoffSettings, now: datetime) -> None:
+    """An offer ended without an answer: when none is left open, offer the case to the next."""
     if case.status == "offered" and not open_offers(session, case.id):
         offer_next(session, case, settings, now)
-    return texts.PASSED.format(case_id=case_id)

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff import texts
-from handoff.cases import WITH_ADVISER, audit, end_offers, move, open_offers, queue, tell_resident
+from handoff.cases import WITH_ADVISER, audit, end_offers, move, queue, tell_resident
 from handoff.conversation import give_back
 from handoff.models import Adviser, Case, CaseOffer
-from handoff.routing import offer_next
+from handoff.routing import move_on, offer_next
 from handoff.settings import HandoffSettings
 
 
@@ -24,8 +24,7 @@ def expire_offers(session: Session, settings: HandoffSettings, now: datetime) ->
         case = session.get(Case, offer.case_id)
         queue(session, case, "to_adviser", adviser.telegram_user_id, texts.OFFER_EXPIRED.format(case_id=case.id))
         audit(session, "system", "offer_expired", case.id, detail=adviser.code)
-        if case.status == "offered" and not open_offers(session, case.id):
-            offer_next(session, case, settings, now)
+        move_on(session, case, settings, now)
     return len(expired)
 
 
