@@ -66,20 +66,19 @@ def cmd_nlu_build(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from nlu.train import train
-
-    print(f"model: {train(force=args.force)}")
+    """Trains on the current content: the knowledge intents are generated from it first."""
+    print(f"model: {prepare(force=args.force)}")
     return 0
 
 
-def prepare() -> Path:
-    """Load the content, regenerate the training data, train if anything changed."""
+def prepare(force: bool = False) -> Path:
+    """Load the content, regenerate the training data, train if anything changed (or ``force``)."""
     from nlu.train import train
 
     for step in (cmd_kb_load, cmd_nlu_build):
         if step(argparse.Namespace(dir=PROJECT_ROOT / "knowledge" / "content")):
             raise SystemExit(1)
-    return train()
+    return train(force=force)
 
 
 def warn_without_advisers() -> None:
@@ -304,7 +303,7 @@ def parser() -> argparse.ArgumentParser:
     nlu = sub.add_parser("nlu", help="training data").add_subparsers(dest="nlu_command", required=True)
     nlu.add_parser("build", help="generate the knowledge intents from the database").set_defaults(func=cmd_nlu_build)
 
-    t = sub.add_parser("train", help="train the model if its inputs changed")
+    t = sub.add_parser("train", help="load the content, generate the NLU data, train the model if its inputs changed")
     t.add_argument("--force", action="store_true")
     t.set_defaults(func=cmd_train)
 
@@ -339,7 +338,7 @@ def parser() -> argparse.ArgumentParser:
     ss.add_argument("--model", type=Path)
     ss.set_defaults(func=cmd_statutes_search)
 
-    b = sub.add_parser("bench", help="speed of the message path beside a bare rasa run; saves JSON and PNG")
+    b = sub.add_parser("bench", help="speed of the message path beside rasa defaults and a bare rasa run; saves JSON and PNG")
     b.add_argument("--per-resident", type=int, default=10, help="messages each simulated resident sends")
     b.set_defaults(func=cmd_bench)
 

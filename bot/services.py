@@ -121,18 +121,26 @@ def _check_redis(env: dict[str, str]) -> None:
 
 
 def running_core(model: Path, rasa_port: int = 5005, action_port: int = 5055,
-                 log_dir: Path = PROJECT_ROOT / "var" / "log", timeout: float = 180):
+                 log_dir: Path = PROJECT_ROOT / "var" / "log", timeout: float = 180, rasa_defaults: bool = False):
     """Run the action server and the Rasa server (REST channel) until the block ends.
     Both inherit this process's environment, so DATABASE_URL reaches the action server. The
     Rasa server runs LEGALBOT_RASA_WORKERS Sanic workers (default 2) sharing conversations and
-    their locks through Redis (endpoints.yml)."""
+    their locks through Redis (endpoints.yml). ``rasa_defaults``: the same bot the way a plain
+    `rasa run` serves it (one worker, in-memory stores), the benchmark's reference."""
     env = {**REDIS_DEFAULTS, "SANIC_WORKERS": os.environ.get("LEGALBOT_RASA_WORKERS", "2"), **os.environ,
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
-    _check_redis(env)
+    endpoints = PROJECT_ROOT / "endpoints.yml"
+    if rasa_defaults:
+        env["SANIC_WORKERS"] = "1"
+        endpoints = log_dir / "default-endpoints.yml"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        endpoints.write_text("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n")
+    else:
+        _check_redis(env)
     commands = {
         "action server": ([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
                           f"http://127.0.0.1:{action_port}/health"),
-        "Rasa server": (rasa_run(model, rasa_port, "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"),
+        "Rasa server": (rasa_run(model, rasa_port, "--endpoints", str(endpoints), "--credentials", "credentials.yml"),
                         f"http://127.0.0.1:{rasa_port}/"),
     }
     return running(commands, env, f"http://127.0.0.1:{rasa_port}", log_dir, timeout)

@@ -1,8 +1,9 @@
-"""`legalbot route` and `legalbot chat` as a user runs them."""
+"""`legalbot route`, `chat`, `statutes` and `train` as a user runs them."""
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -53,3 +54,12 @@ def test_statutes_search_in_batch_adds_articles_to_each_line(core):
 def test_statutes_search_prints_the_articles(core):
     out = run(core, ["statutes", "search", "自书遗嘱要怎么写", "-k", "3", "--model", str(core.model)], "").stdout
     assert out.count("《中华人民共和国民法典》") == 3
+
+
+def test_train_generates_the_training_data_it_needs(core):
+    """On a fresh clone the knowledge intents (nlu/kb, generated from the content) do not exist
+    yet; `legalbot train` makes them, then finds the model the session already trained."""
+    shutil.rmtree(PROJECT_ROOT / "nlu" / "kb")
+    out = run(core, ["train"], "").stdout
+    assert out.strip() == f"model: {core.model}"
+    assert any((PROJECT_ROOT / "nlu" / "kb").iterdir())
