@@ -5,8 +5,9 @@ wait for each reply before the next message. The same load goes to two reference
 bot served the way a plain `rasa run` serves it (one Sanic worker, in-memory tracker and lock
 stores: what our deployment settings buy), and a bare `rasa run` of the same model without
 the action server (what Rasa alone costs). Also: NLU parse time alone, a constant 20 messages
-per second, resident set size of each process, training time, and the time from an edited
-answer to a resident seeing it. Prints a table; saves JSON and a PNG.
+per second, one resident's latency after many conversation sessions, resident set size of
+each process, training time, and the time from an edited answer to a resident seeing it.
+Prints a table; saves JSON and a PNG.
 """
 from __future__ import annotations
 
@@ -80,6 +81,24 @@ async def open_loop(url: str, rate: float, seconds: float, texts: list[str]) -> 
             tasks.append(asyncio.create_task(_post(client, url, f"rate-{i % 50}", texts[i % len(texts)], latencies)))
         await asyncio.gather(*tasks)
     return {"rate": rate, "messages": len(latencies), **percentiles(latencies)}
+
+
+async def long_history(url: str, texts: list[str], sessions: int = 10, per_session: int = 10) -> dict:
+    """One resident's message latency in the first and in the last of ``sessions`` conversation
+    sessions (each begun as after an hour's silence): does a long history slow a message down?"""
+    sender, latencies = f"history-{random.randrange(10**9)}", []
+    async with httpx.AsyncClient(timeout=60) as client:
+        for number in range(sessions):
+            if number:
+                (await client.post(f"{url}/conversations/{sender}/tracker/events", json=[
+                    {"event": "action", "name": "action_session_start"}, {"event": "session_started"},
+                    {"event": "action", "name": "action_listen"}])).raise_for_status()
+            for i in range(per_session):
+                await _post(client, url, sender, texts[number * per_session + i], latencies)
+    first, last = sorted(latencies[:per_session]), sorted(latencies[-per_session:])
+    return {"sessions": sessions, "per_session": per_session,
+            "first_session_p50_ms": round(first[len(first) // 2] * 1000, 1),
+            "last_session_p50_ms": round(last[len(last) // 2] * 1000, 1)}
 
 
 async def parse_only(url: str, texts: list[str]) -> dict:
@@ -175,6 +194,7 @@ def bench(model: Path, ports: tuple[int, int, int], per_resident: int = 10,
         results["full"] = asyncio.run(measure(servers.url, texts, per_resident))
         results["rate"] = asyncio.run(open_loop(servers.url, TARGET_RATE, 15, texts))
         results["parse"] = asyncio.run(parse_only(servers.url, texts[:200]))
+        results["history"] = asyncio.run(long_history(servers.url, texts))
         results["edit_to_live_s"] = round(asyncio.run(edit_to_live(servers.url)), 3)
         results["rss_mb"] = rss_mb(servers)
     with running_core(model, rasa_port, action_port, rasa_defaults=True) as servers:
@@ -214,6 +234,10 @@ def report(results: dict) -> None:
     for key in ("default", "bare"):
         print(f"throughput at {CONCURRENCY[-1]} residents, legalbot / {SETUPS[key]}: "
               f"{ours / results[key][-1]['msgs_per_s']:.2f} (target: >= 2)")
+    history = results["history"]
+    print(f"one resident, {history['sessions']} sessions of {history['per_session']} messages: p50 "
+          f"{history['first_session_p50_ms']:.0f} ms in the first session, {history['last_session_p50_ms']:.0f} ms "
+          "in the last")
     print(f"NLU parse alone: p50 {results['parse']['p50_ms']:.0f} ms, p99 {results['parse']['p99_ms']:.0f} ms")
     print("resident set size (MB):", json.dumps(results["rss_mb"], ensure_ascii=False), "(target: Rasa < 1536)")
     print(f"training time: {results['training_s']} s" if results["training_s"] else

@@ -6,6 +6,7 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import Awaitable
 
 from knowledge.db import PROJECT_ROOT
 
@@ -110,14 +111,39 @@ def cmd_run(args: argparse.Namespace) -> int:
             if telegram:
                 mode = f"webhook {telegram.webhook_url}" if telegram.webhook_url else "long polling"
                 print(f"Telegram channel ({mode}); press Ctrl+C to stop.", file=sys.stderr)
-                asyncio.run(TelegramChannel(telegram, url).run())
+                asyncio.run(_pruning_while(TelegramChannel(telegram, url).run()))
             elif args.no_chat:
                 print("Serving; press Ctrl+C to stop.", file=sys.stderr)
-                asyncio.run(asyncio.Event().wait())
+                asyncio.run(_pruning_while(asyncio.Event().wait()))
             else:
-                asyncio.run(chat(url))
+                asyncio.run(_pruning_while(chat(url)))
         except KeyboardInterrupt:
             pass
+    return 0
+
+
+async def _pruning_while(serving: Awaitable[None]) -> None:
+    """Serve, deleting conversations past their retention period daily meanwhile."""
+    from bot.conversations import keep_pruning, retention_days, store_url
+
+    pruner = asyncio.create_task(keep_pruning(store_url(), retention_days()))
+    try:
+        await serving
+    finally:
+        pruner.cancel()
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of days, at least 1 (not {text!r})")
+    return int(text)
+
+
+def cmd_conversations_prune(args: argparse.Namespace) -> int:
+    from bot.conversations import prune, retention_days, store_url
+
+    days = retention_days() if args.days is None else args.days
+    print(f"deleted {prune(store_url(), days)} conversations whose last message is older than {days} days")
     return 0
 
 
@@ -176,7 +202,8 @@ def cmd_statutes_search(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """On a scratch copy of the knowledge base: the bench edits an answer to time it going live."""
+    """On a scratch copy of the knowledge base (the bench edits an answer to time it going live),
+    with its conversations in a scratch SQLite file unless --tracker-store names a database."""
     import tempfile
 
     from bot.bench import bench
@@ -184,6 +211,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.db"
+        os.environ["TRACKER_STORE_URL"] = args.tracker_store or f"sqlite:///{scratch}/conversations.db"
         bench(prepare(), (free_port(), free_port(), free_port()), per_resident=args.per_resident)
     return 0
 
@@ -338,8 +366,17 @@ def parser() -> argparse.ArgumentParser:
     ss.add_argument("--model", type=Path)
     ss.set_defaults(func=cmd_statutes_search)
 
-    b = sub.add_parser("bench", help="speed of the message path beside rasa defaults and a bare rasa run; saves JSON and PNG")
+    conv = sub.add_parser("conversations", help="the conversations the Rasa server keeps").add_subparsers(
+        dest="conversations_command", required=True)
+    cp = conv.add_parser("prune", help="delete conversations whose last message is older than --days "
+                                       "(`legalbot run` does it daily)")
+    cp.add_argument("--days", type=_positive, default=None, help="default: LEGALBOT_CONVERSATION_DAYS or 30")
+    cp.set_defaults(func=cmd_conversations_prune)
+
+    b = sub.add_parser("bench", help="speed of the message path beside Rasa's defaults and a bare rasa run; "
+                                     "saves JSON and PNG")
     b.add_argument("--per-resident", type=int, default=10, help="messages each simulated resident sends")
+    b.add_argument("--tracker-store", help="an SQLAlchemy URL for the conversations (default: a scratch SQLite file)")
     b.set_defaults(func=cmd_bench)
 
     sub.add_parser("validate", help="rasa data validate on the generated data").set_defaults(func=cmd_validate)

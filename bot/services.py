@@ -15,6 +15,7 @@ from typing import Iterator
 
 import httpx
 
+from bot.conversations import store_url
 from knowledge.db import PROJECT_ROOT
 
 
@@ -104,12 +105,12 @@ def rasa_run(model: Path, port: int, *options: str) -> list[str]:
     return [sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(port), "--enable-api", *options]
 
 
-#: Where endpoints.yml finds Redis (tracker store and lock store), unless the environment says otherwise.
+#: Where endpoints.yml finds Redis (the lock store), unless the environment says otherwise.
 REDIS_DEFAULTS = {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_DB": "0", "REDIS_KEY_PREFIX": "legalbot"}
 
 
 def _check_redis(env: dict[str, str]) -> None:
-    """Rasa would quietly fall back to an in-memory tracker store, which its workers cannot share."""
+    """Rasa would quietly fall back to an in-memory lock store, which its workers cannot share."""
     import redis
 
     try:
@@ -124,10 +125,12 @@ def running_core(model: Path, rasa_port: int = 5005, action_port: int = 5055,
                  log_dir: Path = PROJECT_ROOT / "var" / "log", timeout: float = 180, rasa_defaults: bool = False):
     """Run the action server and the Rasa server (REST channel) until the block ends.
     Both inherit this process's environment, so DATABASE_URL reaches the action server. The
-    Rasa server runs LEGALBOT_RASA_WORKERS Sanic workers (default 2) sharing conversations and
-    their locks through Redis (endpoints.yml). ``rasa_defaults``: the same bot the way a plain
-    `rasa run` serves it (one worker, in-memory stores), the benchmark's reference."""
-    env = {**REDIS_DEFAULTS, "SANIC_WORKERS": os.environ.get("LEGALBOT_RASA_WORKERS", "2"), **os.environ,
+    Rasa server runs LEGALBOT_RASA_WORKERS Sanic workers (default 2) sharing conversations
+    (TRACKER_STORE_URL) and their locks (Redis); see endpoints.yml. ``rasa_defaults``: the
+    same bot the way a plain `rasa run` serves it (one worker, in-memory stores), the
+    benchmark's reference."""
+    env = {**REDIS_DEFAULTS, "TRACKER_STORE_URL": store_url(),
+           "SANIC_WORKERS": os.environ.get("LEGALBOT_RASA_WORKERS", "2"), **os.environ,
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
     endpoints = PROJECT_ROOT / "endpoints.yml"
     if rasa_defaults:

@@ -39,9 +39,10 @@ class Core:
 @pytest.fixture(scope="session")
 def core(tmp_path_factory) -> Iterator[Core]:
     database_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'legalbot.db'}"
-    previous = {name: os.environ.get(name) for name in ("DATABASE_URL", "REDIS_KEY_PREFIX")}
+    previous = {name: os.environ.get(name) for name in ("DATABASE_URL", "TRACKER_STORE_URL", "REDIS_KEY_PREFIX")}
     os.environ["DATABASE_URL"] = database_url  # inherited by the action server
-    os.environ["REDIS_KEY_PREFIX"] = f"test{uuid.uuid4().hex[:12]}"  # this session's conversations in Redis
+    os.environ["TRACKER_STORE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('conversations') / 'conversations.db'}"
+    os.environ["REDIS_KEY_PREFIX"] = f"test{uuid.uuid4().hex[:12]}"  # this session's locks in Redis
     try:
         model = prepare()  # trains only if the training inputs changed since the cached model
         with running_core(model, rasa_port=free_port(), action_port=free_port(),

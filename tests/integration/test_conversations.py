@@ -127,7 +127,8 @@ def test_an_edited_answer_is_live_without_retraining(core, sender):
 
 
 def test_another_rasa_server_continues_the_conversation_as_after_a_restart(core, sender, tmp_path, monkeypatch):
-    """Conversations live in Redis: a Rasa server started afresh knows the offer it made."""
+    """Conversations live in the tracker store's database: a Rasa server started afresh knows the
+    offer it made."""
     assert "要，请法律顾问联系我" in buttons(core.say(sender, "醉驾被查到会不会坐牢"))
     monkeypatch.setenv("LEGALBOT_RASA_WORKERS", "1")
     with running_core(core.model, rasa_port=free_port(), action_port=free_port(), log_dir=tmp_path) as fresh:

@@ -1,0 +1,64 @@
+"""How long residents' conversations are kept.
+
+Rasa's SQL tracker store (endpoints.yml) keeps every event of every conversation. What residents
+tell the assistant is personal, so a conversation is deleted once its last message is older than
+LEGALBOT_CONVERSATION_DAYS (default 30). Cases handed to advisers keep their own record
+(handoff), which this does not touch.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+
+from sqlalchemy import Column, Float, MetaData, String, Table, create_engine, delete, func, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from knowledge.db import PROJECT_ROOT
+
+DEFAULT_DAYS = 30
+PRUNE_EVERY = 86400  # seconds between two prunings while the assistant serves
+#: The columns of Rasa's own `events` table (rasa.core.tracker_store.SQLTrackerStore) that pruning reads.
+EVENTS = Table("events", MetaData(), Column("sender_id", String(255)), Column("timestamp", Float))
+
+
+log = logging.getLogger(__name__)
+
+
+def store_url() -> str:
+    """Where the Rasa server keeps conversations: TRACKER_STORE_URL, or a SQLite file under var/."""
+    return os.environ.get("TRACKER_STORE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'conversations.db'}")
+
+
+def retention_days() -> int:
+    return int(os.environ.get("LEGALBOT_CONVERSATION_DAYS", DEFAULT_DAYS))
+
+
+def prune(url: str, days: int, now: float | None = None) -> int:
+    """Delete every conversation whose last event is older than ``days``; return how many."""
+    engine = create_engine(url, future=True)
+    try:
+        if not inspect(engine).has_table("events"):
+            return 0  # Rasa creates it when it first serves
+        cutoff = (now if now is not None else time.time()) - days * 86400
+        stale = (select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id)
+                 .having(func.max(EVENTS.c.timestamp) < cutoff))
+        with engine.begin() as connection:
+            senders = list(connection.scalars(stale))
+            if senders:
+                connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(stale)))
+        return len(senders)
+    finally:
+        engine.dispose()
+
+
+async def keep_pruning(url: str, days: int, every: float = PRUNE_EVERY) -> None:
+    """Prune now and then every ``every`` seconds, for as long as the assistant serves."""
+    while True:
+        try:
+            pruned = await asyncio.to_thread(prune, url, days)
+            log.info("deleted %d conversations older than %d days", pruned, days)
+        except SQLAlchemyError:
+            log.exception("could not prune old conversations at %s; trying again in %.0f s", url, every)
+        await asyncio.sleep(every)
