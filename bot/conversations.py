@@ -46,7 +46,7 @@ def prune(url: str, days: int, now: float | None = None) -> int:
                  .having(func.max(EVENTS.c.timestamp) < cutoff))
         with engine.begin() as connection:
             senders = list(connection.scalars(stale))
-            if senders:
+            if senders:  # staleness is judged again by the delete: a resident who just wrote stays
                 connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(stale)))
         return len(senders)
     finally:
