@@ -3,13 +3,14 @@ databases the Rasa tracker store may use, written by Rasa's own SQL tracker stor
 from __future__ import annotations
 
 import asyncio
+import time
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.conversations import prune
+from bot.conversations import keep_pruning, prune
 
 DAY = 86400.0
 NOW = 1_800_000_000.0
@@ -19,9 +20,13 @@ def _store(url: str) -> SQLTrackerStore:
     return SQLTrackerStore(domain=Domain.empty(), host=url)
 
 
-def _save(store: SQLTrackerStore, sender: str, *days_ago: float) -> None:
-    events = [UserUttered(f"message {n}", timestamp=NOW - d * DAY) for n, d in enumerate(days_ago)]
-    asyncio.run(store.save(DialogueStateTracker.from_events(sender, events)))
+def _tracker(sender: str, *days_ago: float, now: float = NOW) -> DialogueStateTracker:
+    events = [UserUttered(f"message {n}", timestamp=now - d * DAY) for n, d in enumerate(days_ago)]
+    return DialogueStateTracker.from_events(sender, events)
+
+
+def _save(store: SQLTrackerStore, sender: str, *days_ago: float, now: float = NOW) -> None:
+    asyncio.run(store.save(_tracker(sender, *days_ago, now=now)))
 
 
 def test_only_conversations_silent_longer_than_the_period_are_deleted(db_url):
@@ -38,3 +43,26 @@ def test_only_conversations_silent_longer_than_the_period_are_deleted(db_url):
 
 def test_a_database_rasa_has_not_used_yet_has_nothing_to_prune(tmp_path):
     assert prune(f"sqlite:///{tmp_path / 'empty.db'}", 30) == 0
+
+
+def test_while_serving_old_conversations_are_pruned_again_and_again(tmp_path):
+    url = f"sqlite:///{tmp_path / 'conversations.db'}"
+    store = _store(url)
+    _save(store, "recent", 1, now=time.time())
+    _save(store, "old", 31, now=time.time())
+
+    async def senders_become(expected: set[str]) -> None:
+        deadline = time.monotonic() + 30
+        while set(await store.keys()) != expected:
+            assert time.monotonic() < deadline, f"still {set(await store.keys())}"
+            await asyncio.sleep(0.05)
+
+    async def serve() -> None:
+        pruner = asyncio.create_task(keep_pruning(url, 30, every=0.1))
+        await senders_become({"recent"})
+        await store.save(_tracker("old too", 45, now=time.time()))  # a later pruning has to find it
+        await senders_become({"recent"})
+        pruner.cancel()
+
+    asyncio.run(serve())
+    store.engine.dispose()
