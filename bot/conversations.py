@@ -12,16 +12,13 @@ import logging
 import os
 import time
 
-from sqlalchemy import Column, Float, MetaData, String, Table, create_engine, delete, func, inspect, select
+from sqlalchemy import create_engine, delete, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from knowledge.db import PROJECT_ROOT
 
 DEFAULT_DAYS = 30
 PRUNE_EVERY = 86400  # seconds between two prunings while the assistant serves
-#: The columns of Rasa's own `events` table (rasa.core.tracker_store.SQLTrackerStore) that pruning reads.
-EVENTS = Table("events", MetaData(), Column("sender_id", String(255)), Column("timestamp", Float))
-
 
 log = logging.getLogger(__name__)
 
@@ -37,17 +34,20 @@ def retention_days() -> int:
 
 def prune(url: str, days: int, now: float | None = None) -> int:
     """Delete every conversation whose last event is older than ``days``; return how many."""
+    from rasa.core.tracker_store import SQLTrackerStore  # Rasa's own table; imported here, it is slow to load
+
+    events = SQLTrackerStore.SQLEvent.__table__
     engine = create_engine(url, future=True)
     try:
-        if not inspect(engine).has_table("events"):
+        if not inspect(engine).has_table(events.name):
             return 0  # Rasa creates it when it first serves
         cutoff = (now if now is not None else time.time()) - days * 86400
-        stale = (select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id)
-                 .having(func.max(EVENTS.c.timestamp) < cutoff))
+        stale = (select(events.c.sender_id).group_by(events.c.sender_id)
+                 .having(func.max(events.c.timestamp) < cutoff))
         with engine.begin() as connection:
             senders = list(connection.scalars(stale))
             if senders:  # staleness is judged again by the delete: a resident who just wrote stays
-                connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(stale)))
+                connection.execute(delete(events).where(events.c.sender_id.in_(stale)))
         return len(senders)
     finally:
         engine.dispose()
