@@ -12,7 +12,7 @@ from actions import replies
 from actions.decision import Decision, decide, slugs_in
 from handoff.cases import HANDOFF_KEY, current_case, open_intake
 from knowledge.content import published_index
-from knowledge.db import session
+from storage.db import session
 from knowledge.records import record_feedback
 from knowledge.render import render_answer
 from knowledge.retrieval import article_lines, related_articles

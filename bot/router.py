@@ -15,14 +15,14 @@ from dataclasses import dataclass
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from bot import intake
+from handoff import intake
 from bot.replies import Reply
 from handoff import texts
 from handoff.cases import HANDOFF_KEY, current_case, utcnow
 from handoff.conversation import cancel, from_resident
 from handoff.models import Case
 from handoff.settings import HandoffSettings
-from knowledge.db import session
+from storage.db import session
 
 NO_REPLY = "抱歉，系统刚才没能处理您的消息。请稍后再发一次，或回复“转人工”；着急可拨打12348。"
 NOT_TEXT = ("抱歉，我现在只能看懂文字消息，看不了语音、图片、文件或位置。"

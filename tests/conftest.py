@@ -24,7 +24,7 @@ def postgres_url() -> Iterator[str]:
     try:
         yield f"{base}/{name}"
     finally:
-        from knowledge.db import engine
+        from storage.db import engine
 
         engine(f"{base}/{name}").dispose()
         with admin.cursor() as cur:
@@ -40,7 +40,7 @@ def db_url(request, tmp_path) -> str:
     url = request.getfixturevalue("postgres_url")
     from sqlalchemy import text
 
-    from knowledge.db import engine, migrate
+    from storage.db import engine, migrate
 
     eng = engine(url)
     with eng.begin() as connection:  # start from an empty database, then migrate it

@@ -10,7 +10,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.conversations import keep_pruning, prune
+from ops.retention import keep_pruning, prune
 
 DAY = 86400.0
 NOW = 1_800_000_000.0

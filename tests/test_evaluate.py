@@ -1,5 +1,5 @@
 """The routing figures' arithmetic (the figures themselves are printed, never asserted)."""
-from bot.evaluate import _recall_mrr, routing_figures
+from ops.evaluate import _recall_mrr, routing_figures
 
 
 def test_alt_topics_count_as_correct_and_precision_is_per_predicted_topic():

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot import intake
+from handoff import intake
 from handoff import texts
 from handoff.cases import InvalidTransition, move, open_intake
 from handoff.conversation import from_adviser, from_resident
@@ -18,7 +18,7 @@ from handoff.registry import SEED_REGISTRY, load_registry, match_district, match
 from handoff.routing import available, submit, take
 from handoff.settings import HandoffSettings
 from handoff.timers import run_due
-from knowledge.db import session
+from storage.db import session
 
 SETTINGS = HandoffSettings(offer_timeout=timedelta(minutes=10), first_response=timedelta(minutes=30),
                            next_response=timedelta(hours=2), inactivity_close=timedelta(hours=72))
@@ -263,7 +263,7 @@ def test_refusing_consent_shares_nothing(registry):
 
 # --- the office's commands ----------------------------------------------------------------------
 def test_advisers_are_managed_with_the_command_line(tmp_path, monkeypatch, capsys):
-    from bot.cli import main
+    from ops.cli import main
 
     url = f"sqlite:///{tmp_path / 'office.db'}"
     monkeypatch.setenv("DATABASE_URL", url)

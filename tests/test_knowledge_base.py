@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from knowledge.content import ContentError, CitationSpec, load, published_index
-from knowledge.db import session
+from storage.db import session
 from knowledge.models import Entry, EntryStatus
 from knowledge.render import citation_dicts, render_answer
 from tests.test_content import spec

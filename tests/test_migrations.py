@@ -4,7 +4,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 import handoff.models  # noqa: F401 - the handoff tables are part of the schema
-from knowledge.db import engine, migrate
+from storage.db import engine, migrate
 from knowledge.models import Base
 
 
@@ -25,7 +25,7 @@ def test_downgrade_to_nothing_and_back(db_url):
 def migrate_down(eng) -> None:
     from alembic import command
 
-    from knowledge.db import alembic_config
+    from storage.db import alembic_config
 
     config = alembic_config()
     with eng.begin() as connection:

@@ -4,7 +4,7 @@ import shutil
 import yaml
 
 from knowledge.content import load
-from knowledge.db import session
+from storage.db import session
 from nlu.build import build
 from nlu.train import TRAINING_INPUTS, model_key
 from tests.test_content import spec

@@ -4,7 +4,7 @@ import asyncio
 import pytest
 from aiohttp import web
 
-from bot.services import free_port
+from ops.servers import free_port
 
 from bot.router import NO_REPLY, AssistantUnavailable, Router
 

@@ -11,8 +11,8 @@ from typing import Iterator
 import httpx
 import pytest
 
-from bot.cli import prepare
-from bot.services import free_port, running_core
+from ops.cli import prepare
+from ops.servers import free_port, running_core
 
 
 

@@ -7,9 +7,9 @@ import shutil
 import subprocess
 import sys
 
-from knowledge.db import PROJECT_ROOT
+from storage.db import PROJECT_ROOT
 
-LEGALBOT = [sys.executable, "-m", "bot.cli"]
+LEGALBOT = [sys.executable, "-m", "ops.cli"]
 
 
 def run(core, args: list[str], stdin: str) -> subprocess.CompletedProcess:

@@ -7,11 +7,11 @@ import httpx
 import opencc
 from sqlalchemy import select, update
 
-from bot.services import free_port, running_core
+from ops.servers import free_port, running_core
 from handoff.cases import HANDOFF_KEY
 from handoff.models import Case
 from knowledge.content import read_content
-from knowledge.db import session
+from storage.db import session
 from knowledge.models import Entry, Feedback
 
 EXAMPLES = {s.slug: s.examples for s in read_content()}

@@ -20,7 +20,7 @@ from handoff.models import AuditEntry, Case, CaseEvent, CaseMessage
 from handoff.registry import load_registry
 from handoff.settings import HandoffSettings
 from knowledge.content import read_content
-from knowledge.db import session
+from storage.db import session
 from tests.fake_telegram import FakeTelegram, Sent
 from tests.integration.test_telegram import channel_running, new_chat, run
 

@@ -17,11 +17,11 @@ from telegram import Update
 
 from bot.replies import Reply
 from bot.router import NOT_TEXT
-from bot.services import free_port
-from bot.telegram_handlers import START, send
-from bot.telegram_run import PLEASE_WAIT, TelegramChannel, TelegramSettings
+from ops.servers import free_port
+from bot.telegram.residents import START, send
+from bot.telegram.channel import PLEASE_WAIT, TelegramChannel, TelegramSettings
 from handoff.settings import HandoffSettings
-from knowledge.db import PROJECT_ROOT, session
+from storage.db import PROJECT_ROOT, session
 from knowledge.models import InboundUpdate
 from tests.fake_telegram import TOKEN, FakeTelegram
 
@@ -259,7 +259,7 @@ def test_the_documented_run_command_starts_the_telegram_channel(core, tmp_path):
                    "RASA_PORT": str(free_port()), "ACTION_PORT": str(free_port()),
                    "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}"}
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "run", cwd=PROJECT_ROOT, env=env,
+                sys.executable, "-m", "ops.cli", "run", cwd=PROJECT_ROOT, env=env,
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
             try:
                 await api.wait_for(lambda: api.commands, timeout=240)  # the channel is up

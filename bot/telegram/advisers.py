@@ -8,13 +8,13 @@ from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.replies import Reply
-from bot.telegram_handlers import send
+from bot.telegram.residents import send
 from handoff import texts
 from handoff.cases import WITH_ADVISER, audit, utcnow
 from handoff.conversation import close, from_adviser, hand_back
 from handoff.models import Adviser, Case, CaseMessage
 from handoff.routing import pass_on, take
-from knowledge.db import session
+from storage.db import session
 
 ADVISER_COMMANDS = ("cases", "case", "close", "return")
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Awaitable
 
-from knowledge.db import PROJECT_ROOT
+from storage.db import PROJECT_ROOT
 
 DEFAULT_EVAL = PROJECT_ROOT.parent / "shared" / "eval" / "stard_dev.jsonl"
 
@@ -28,7 +28,7 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
 def cmd_kb_load(args: argparse.Namespace) -> int:
     """Status goes to stderr so that commands which prepare first (route) keep stdout clean."""
     from knowledge.content import ContentError, load, read_content
-    from knowledge.db import database_url, session
+    from storage.db import database_url, session
 
     try:
         with session() as s, s.begin():
@@ -58,7 +58,7 @@ def cmd_kb_report(args: argparse.Namespace) -> int:
 
 
 def cmd_nlu_build(args: argparse.Namespace) -> int:
-    from knowledge.db import session
+    from storage.db import session
     from nlu.build import build
 
     with session() as s:
@@ -86,7 +86,7 @@ def warn_without_advisers() -> None:
     from sqlalchemy import func, select
 
     from handoff.models import Adviser
-    from knowledge.db import session
+    from storage.db import session
 
     with session() as s:
         active = s.scalar(select(func.count()).select_from(Adviser).where(Adviser.active.is_(True)))
@@ -97,9 +97,9 @@ def warn_without_advisers() -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The Telegram channel when TELEGRAM_BOT_TOKEN is set, the local chat otherwise."""
-    from bot.chat import chat
-    from bot.services import running_core
-    from bot.telegram_run import TelegramChannel, TelegramSettings
+    from bot.local_chat import chat
+    from ops.servers import running_core
+    from bot.telegram.channel import TelegramChannel, TelegramSettings
 
     model = prepare()
     warn_without_advisers()
@@ -124,7 +124,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 async def _pruning_while(serving: Awaitable[None]) -> None:
     """Serve, deleting conversations past their retention period daily meanwhile."""
-    from bot.conversations import keep_pruning, retention_days, store_url
+    from ops.retention import keep_pruning, retention_days, store_url
 
     pruner = asyncio.create_task(keep_pruning(store_url(), retention_days()))
     try:
@@ -140,7 +140,7 @@ def _positive(text: str) -> int:
 
 
 def cmd_conversations_prune(args: argparse.Namespace) -> int:
-    from bot.conversations import prune, retention_days, store_url
+    from ops.retention import prune, retention_days, store_url
 
     days = retention_days() if args.days is None else args.days
     print(f"deleted {prune(store_url(), days)} conversations whose last message is older than {days} days")
@@ -148,21 +148,21 @@ def cmd_conversations_prune(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.chat import chat
+    from bot.local_chat import chat
 
     asyncio.run(chat(args.url))
     return 0
 
 
 def cmd_route(args: argparse.Namespace) -> int:
-    from bot.route import run
+    from ops.batch_route import run
 
     run(args.model or prepare(), sys.stdin, sys.stdout)
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluate import cross_validate, evaluate_routing, evaluate_statutes
+    from ops.evaluate import cross_validate, evaluate_routing, evaluate_statutes
 
     if args.cross_validation:
         prepare()
@@ -182,7 +182,7 @@ def cmd_statutes_search(args: argparse.Namespace) -> int:
     import io
     import json
 
-    from bot.route import run
+    from ops.batch_route import run
 
     def annotator(router):
         return lambda text: router.articles(text, args.k)
@@ -206,8 +206,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     with its conversations in a scratch SQLite file unless --tracker-store names a database."""
     import tempfile
 
-    from bot.bench import bench
-    from bot.services import free_port
+    from ops.bench import bench
+    from ops.servers import free_port
 
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.db"
@@ -229,7 +229,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_advisers_load(args: argparse.Namespace) -> int:
     from handoff.registry import SEED_REGISTRY, load_registry
-    from knowledge.db import session
+    from storage.db import session
 
     path = args.file or SEED_REGISTRY
     try:
@@ -247,7 +247,7 @@ def cmd_advisers_list(args: argparse.Namespace) -> int:
 
     from handoff.models import Adviser
     from handoff.routing import load
-    from knowledge.db import session
+    from storage.db import session
 
     with session() as s:
         advisers = s.scalars(select(Adviser).order_by(Adviser.code)).all()
@@ -261,7 +261,7 @@ def cmd_advisers_list(args: argparse.Namespace) -> int:
 
 def cmd_advisers_add(args: argparse.Namespace) -> int:
     from handoff.registry import add_adviser
-    from knowledge.db import session
+    from storage.db import session
 
     try:
         with session() as s, s.begin():
@@ -276,7 +276,7 @@ def cmd_advisers_add(args: argparse.Namespace) -> int:
 
 def cmd_advisers_active(args: argparse.Namespace) -> int:
     from handoff.registry import set_active
-    from knowledge.db import session
+    from storage.db import session
 
     try:
         with session() as s, s.begin():
@@ -294,7 +294,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
 
     from handoff.cases import OPEN
     from handoff.models import Case, CaseEvent
-    from knowledge.db import session
+    from storage.db import session
 
     with session() as s:
         if args.id:
@@ -410,7 +410,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bot.services import ServiceError
+    from ops.servers import ServiceError
 
     args = parser().parse_args(argv)
     try:

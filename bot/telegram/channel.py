@@ -20,12 +20,12 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.replies import Reply
 from bot.router import AssistantUnavailable, Router
-from bot.telegram_advisers import add_adviser_handlers
-from bot.telegram_handlers import COMMANDS, add_handlers, send
-from bot.telegram_relay import CaseWorker
-from bot.telegram_inbox import finish, next_offset, oldest_pending, pending_chats, postpone, store
+from bot.telegram.advisers import add_adviser_handlers
+from bot.telegram.residents import COMMANDS, add_handlers, send
+from bot.telegram.relay import CaseWorker
+from bot.telegram.inbox import finish, next_offset, oldest_pending, pending_chats, postpone, store
 from handoff.settings import HandoffSettings
-from knowledge.db import session
+from storage.db import session
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select, update
 
-from bot.services import Servers, running, running_core, rasa_run
-from knowledge.db import PROJECT_ROOT, session
+from ops.servers import Servers, running, running_core, rasa_run
+from storage.db import PROJECT_ROOT, session
 from knowledge.models import Entry, EntryStatus, Example
 from nlu.train import training_record
 

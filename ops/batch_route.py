@@ -16,7 +16,7 @@ from typing import IO, Awaitable, Callable, Iterable, Iterator
 from actions.decision import decide, entry_candidates
 from knowledge import retrieval
 from knowledge.content import published_index
-from knowledge.db import session
+from storage.db import session
 
 
 MATCHED_ENTRIES = 3  # entries whose citations may lift an article's rank

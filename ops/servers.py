@@ -15,8 +15,8 @@ from typing import Iterator
 
 import httpx
 
-from bot.conversations import store_url
-from knowledge.db import PROJECT_ROOT
+from ops.retention import store_url
+from storage.db import PROJECT_ROOT
 
 
 class ServiceError(RuntimeError):

@@ -10,7 +10,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-from bot.route import ModelRouter, route_lines
+from ops.batch_route import ModelRouter, route_lines
 from knowledge.statutes import CIVIL_CODE
 from nlu.train import PROJECT_ROOT, rasa_command
 
@@ -67,7 +67,7 @@ def bm25_baseline(texts: list[str]) -> list[dict]:
     from rank_bm25 import BM25Okapi
 
     from knowledge.content import published_index
-    from knowledge.db import session
+    from storage.db import session
     from nlu.text import normalize_text
 
     labels, docs = [], []

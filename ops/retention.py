@@ -15,7 +15,7 @@ import time
 from sqlalchemy import create_engine, delete, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from knowledge.db import PROJECT_ROOT
+from storage.db import PROJECT_ROOT
 
 DEFAULT_DAYS = 30
 PRUNE_EVERY = 86400  # seconds between two prunings while the assistant serves

@@ -10,13 +10,13 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 
-from bot.telegram_format import keyboard, split_message
-from bot.telegram_inbox import record_delivery_failure
+from bot.telegram.format import keyboard, split_message
+from bot.telegram.inbox import record_delivery_failure
 from handoff.cases import utcnow
 from handoff.models import CaseMessage
 from handoff.settings import HandoffSettings
 from handoff.timers import run_due
-from knowledge.db import session
+from storage.db import session
 from knowledge.retrieval import civil_code_index
 
 log = logging.getLogger(__name__)

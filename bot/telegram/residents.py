@@ -12,9 +12,9 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from bot.replies import Reply
 from bot.router import NOTHING_TO_CANCEL, Inbound, Router
-from bot.telegram_format import keyboard, payload_from, split_message
-from bot.telegram_inbox import record_delivery_failure
-from knowledge.db import session
+from bot.telegram.format import keyboard, payload_from, split_message
+from bot.telegram.inbox import record_delivery_failure
+from storage.db import session
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Alembic environment: migrations run on the connection knowledge.db hands over."""
+"""Alembic environment: migrations run on the connection storage.db hands over."""
 from alembic import context
 
 import handoff.models  # noqa: F401 - registers the handoff tables on the shared metadata
