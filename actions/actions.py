@@ -1,4 +1,5 @@
 """The Rasa action server's actions: carry out the decision and talk to the resident."""
+
 from __future__ import annotations
 
 import json
@@ -8,30 +9,41 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import replies
-from actions.decision import Decision, decide, slugs_in
+from actions.decision import Decision, HandoffReason, decide, slugs_in
+from config.settings import Settings
 from handoff.cases import HANDOFF_KEY, current_case, open_intake
+from handoff.models import Reason
 from knowledge.content import published_index
-from storage.db import session
 from knowledge.records import record_feedback
 from knowledge.render import render_answer
 from knowledge.retrieval import article_lines, related_articles
 from knowledge.statutes import article_label, find_article, repealed_name
+from knowledge.topics import Action as Do
+from storage.db import Database
+from texts import residents
 
+#: The action server's database, from the settings it was started with.
+DB = Database(Settings.from_env().database_url)
 FAILED_TURNS_BEFORE_PERSON = 2
-_SMALLTALK_RESPONSES = {"greet": "utter_greet", "thanks": "utter_thanks", "goodbye": "utter_goodbye",
-                        "bot_challenge": "utter_iamabot"}
+_SMALLTALK = {
+    "greet": residents.GREET,
+    "thanks": residents.THANKS,
+    "goodbye": residents.GOODBYE,
+    "bot_challenge": residents.I_AM_A_BOT,
+}
 
 
 def transcript(tracker: Tracker) -> list[dict]:
     """The conversation so far, for the adviser who takes the case."""
-    return [{"from": "resident" if e["event"] == "user" else "assistant", "text": e.get("text"),
-             "time": e.get("timestamp")}
-            for e in tracker.events if e.get("event") in ("user", "bot") and e.get("text")]
+    return [
+        {"from": "resident" if e["event"] == "user" else "assistant", "text": e.get("text"), "time": e.get("timestamp")}
+        for e in tracker.events
+        if e.get("event") in ("user", "bot") and e.get("text")
+    ]
 
 
 def answer_to_offer(parse: dict) -> str | None:
-    """"affirm" or "deny" if the message answers the offer of a person. A bare 好 often falls
+    """ "affirm" or "deny" if the message answers the offer of a person. A bare 好 often falls
     just under the fallback threshold, so the best intent behind nlu_fallback counts too."""
     ranking = [r.get("name") for r in parse.get("intent_ranking") or [parse.get("intent") or {}]]
     best = next((name for name in ranking if name != "nlu_fallback"), None)
@@ -39,16 +51,18 @@ def answer_to_offer(parse: dict) -> str | None:
 
 
 def person_buttons() -> list[dict]:
-    return [{"title": replies.YES_PERSON, "payload": "/affirm"}, {"title": replies.NO_PERSON, "payload": "/deny"}]
+    return [{"title": residents.YES_PERSON, "payload": "/affirm"}, {"title": residents.NO_PERSON, "payload": "/deny"}]
 
 
-def hand_to_person(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str, reason: str,
-                   priority: bool = False) -> None:
+def hand_to_person(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic: str, reason: Reason, priority: bool = False
+) -> None:
     """Open the case in intake with the conversation so far; the router then asks the resident
     where they live and for consent before any adviser sees it."""
-    with session() as s, s.begin():
+    with DB.session() as s, s.begin():
         case = current_case(s, tracker.sender_id) or open_intake(
-            s, tracker.sender_id, topic, reason, transcript(tracker), priority=priority)
+            s, tracker.sender_id, topic, reason, transcript(tracker), priority=priority
+        )
         case_id = case.id
     dispatcher.utter_message(json_message={HANDOFF_KEY: case_id})
 
@@ -63,90 +77,111 @@ class ActionConsult(Action):
         if tracker.get_slot("handoff_offered"):
             reply = answer_to_offer(tracker.latest_message)
             if reply == "affirm":
-                hand_to_person(dispatcher, tracker, tracker.get_slot("last_topic") or "other.legal", "offer_accepted")
+                hand_to_person(
+                    dispatcher, tracker, tracker.get_slot("last_topic") or "other.legal", Reason.offer_accepted
+                )
                 return [SlotSet("handoff_offered", False), SlotSet("failed_turns", 0)]
             if reply == "deny":
-                dispatcher.utter_message(text=replies.ANYTHING_ELSE)
+                dispatcher.utter_message(text=residents.ANYTHING_ELSE)
                 return [SlotSet("handoff_offered", False)]
-        with session() as s:  # on the message path: only the entries this parse can lead to
+        with DB.session() as s:  # on the message path: only the entries this parse can lead to
             entries = published_index(s, slugs_in(tracker.latest_message))
         decision = decide(tracker.latest_message, entries)
         failed = int(tracker.get_slot("failed_turns") or 0)
         events: list[EventType] = [SlotSet("handoff_offered", False), SlotSet("last_topic", decision.topic)]
 
-        if decision.action == "answer":
+        if decision.action == Do.answer:
+            assert decision.entry is not None, "an answer always names its entry"
             entry = entries[decision.entry]
-            dispatcher.utter_message(text=render_answer(entry), buttons=[
-                {"title": replies.HELPFUL, "payload": "/feedback_helpful"},
-                {"title": replies.UNHELPFUL, "payload": "/feedback_unhelpful"}])
-            return events + [SlotSet("last_entry", entry.slug), SlotSet("failed_turns", 0)]
-        if decision.action == "clarify":
-            return events + self.clarify(dispatcher, decision, entries, failed + 1,
-                                         tracker.latest_message.get("text") or "")
-        if decision.action == "article":
+            dispatcher.utter_message(
+                text=render_answer(entry),
+                buttons=[
+                    {"title": residents.HELPFUL, "payload": "/feedback_helpful"},
+                    {"title": residents.UNHELPFUL, "payload": "/feedback_unhelpful"},
+                ],
+            )
+            return [*events, SlotSet("last_entry", entry.slug), SlotSet("failed_turns", 0)]
+        if decision.action == Do.clarify:
+            return events + self.clarify(
+                dispatcher, decision, entries, failed + 1, tracker.latest_message.get("text") or ""
+            )
+        if decision.action == Do.article:
             self.article(dispatcher, decision)
-        elif decision.action == "emergency":
-            dispatcher.utter_message(text=replies.EMERGENCY)
-            hand_to_person(dispatcher, tracker, decision.topic, "emergency", priority=True)
-        elif decision.action == "handoff":
+        elif decision.action == Do.emergency:
+            dispatcher.utter_message(text=residents.EMERGENCY)
+            hand_to_person(dispatcher, tracker, decision.topic, Reason.emergency, priority=True)
+        elif decision.action == Do.handoff:
             return events + self.handoff(dispatcher, tracker, decision, entries)
-        elif decision.action == "out_of_scope":
-            dispatcher.utter_message(text=replies.OUT_OF_SCOPE)
-        elif decision.intent in _SMALLTALK_RESPONSES:
-            dispatcher.utter_message(response=_SMALLTALK_RESPONSES[decision.intent])
+        elif decision.action == Do.out_of_scope:
+            dispatcher.utter_message(text=residents.OUT_OF_SCOPE)
+        elif decision.intent in _SMALLTALK:
+            dispatcher.utter_message(text=_SMALLTALK[decision.intent])
         else:
-            dispatcher.utter_message(text=replies.ANYTHING_ELSE)
-        return events + [SlotSet("failed_turns", 0)]
+            dispatcher.utter_message(text=residents.ANYTHING_ELSE)
+        return [*events, SlotSet("failed_turns", 0)]
 
     @staticmethod
-    def clarify(dispatcher: CollectingDispatcher, decision: Decision, entries: dict, failed: int,
-                question: str = "") -> list[EventType]:
+    def clarify(
+        dispatcher: CollectingDispatcher, decision: Decision, entries: dict, failed: int, question: str = ""
+    ) -> list[EventType]:
         if failed >= FAILED_TURNS_BEFORE_PERSON:
-            dispatcher.utter_message(text=replies.OFFER_PERSON_AFTER_FAILURES, buttons=person_buttons())
+            dispatcher.utter_message(text=residents.OFFER_PERSON_AFTER_FAILURES, buttons=person_buttons())
             return [SlotSet("failed_turns", 0), SlotSet("handoff_offered", True)]
-        articles = [] if decision.choices or not decision.topic.startswith("civil.") else \
-            related_articles(question, decision.topic)
+        articles = (
+            []
+            if decision.choices or not decision.topic.startswith("civil.")
+            else related_articles(question, decision.topic)
+        )
         if articles:  # a Civil Code question no entry answers: point to the law, offer a person
-            dispatcher.utter_message(text=replies.RELATED_ARTICLES.format(articles=article_lines(articles)),
-                                     buttons=person_buttons())
+            dispatcher.utter_message(
+                text=residents.RELATED_ARTICLES.format(articles=article_lines(articles)), buttons=person_buttons()
+            )
             return [SlotSet("failed_turns", failed), SlotSet("handoff_offered", True)]
         if decision.choices:
-            buttons = [{"title": entries[slug].title,
-                        "payload": "/choose_entry" + json.dumps({"entry": slug}, ensure_ascii=False)}
-                       for slug in decision.choices]
-            buttons.append({"title": replies.NONE_OF_THESE, "payload": "/request_human"})
-            dispatcher.utter_message(text=replies.WHICH_ONE, buttons=buttons)
+            buttons = [
+                {
+                    "title": entries[slug].title,
+                    "payload": "/choose_entry" + json.dumps({"entry": slug}, ensure_ascii=False),
+                }
+                for slug in decision.choices
+            ]
+            buttons.append({"title": residents.NONE_OF_THESE, "payload": "/request_human"})
+            dispatcher.utter_message(text=residents.WHICH_ONE, buttons=buttons)
         else:
-            dispatcher.utter_message(text=replies.NOT_UNDERSTOOD)
+            dispatcher.utter_message(text=residents.NOT_UNDERSTOOD)
         return [SlotSet("failed_turns", failed)]
 
     @staticmethod
     def article(dispatcher: CollectingDispatcher, decision: Decision) -> None:
         ref = decision.article
+        assert ref is not None, "an article decision always carries its reference"
         if ref.law is None:
-            template = replies.ARTICLE_REPEALED if repealed_name(ref.law_text) else replies.ARTICLE_UNKNOWN_LAW
+            template = residents.ARTICLE_REPEALED if repealed_name(ref.law_text) else residents.ARTICLE_UNKNOWN_LAW
             dispatcher.utter_message(text=template.format(law=ref.law_text))
             return
         article = find_article(ref.law, ref.number)
         if article is None:
-            dispatcher.utter_message(text=replies.ARTICLE_NOT_FOUND.format(law=ref.law, label=article_label(ref.number)))
+            dispatcher.utter_message(
+                text=residents.ARTICLE_NOT_FOUND.format(law=ref.law, label=article_label(ref.number))
+            )
         else:
             dispatcher.utter_message(text=f"{article.heading}\n{article.text}")
 
     @staticmethod
-    def handoff(dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision,
-                entries: dict) -> list[EventType]:
-        if decision.reason == "request":
+    def handoff(
+        dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision, entries: dict
+    ) -> list[EventType]:
+        if decision.reason == HandoffReason.request:
             topic = decision.topic
             if topic == "other.legal" and tracker.get_slot("last_topic") not in (None, "smalltalk", "out_of_scope"):
                 topic = tracker.get_slot("last_topic")  # "转人工" right after a question is about that question
-            hand_to_person(dispatcher, tracker, topic, "request")
+            hand_to_person(dispatcher, tracker, topic, Reason.request)
             return [SlotSet("handoff_offered", False), SlotSet("failed_turns", 0)]
         if decision.entry:  # complex: answer what can be answered, then offer a person
             dispatcher.utter_message(text=render_answer(entries[decision.entry]))
-            dispatcher.utter_message(text=replies.COMPLEX, buttons=person_buttons())
+            dispatcher.utter_message(text=residents.COMPLEX, buttons=person_buttons())
         else:
-            dispatcher.utter_message(text=replies.OTHER_LEGAL, buttons=person_buttons())
+            dispatcher.utter_message(text=residents.OTHER_LEGAL, buttons=person_buttons())
         return [SlotSet("handoff_offered", True), SlotSet("last_entry", decision.entry), SlotSet("failed_turns", 0)]
 
 
@@ -158,10 +193,10 @@ class ActionFeedback(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         helpful = tracker.latest_message.get("intent", {}).get("name") == "feedback_helpful"
-        with session() as s, s.begin():
+        with DB.session() as s, s.begin():
             record_feedback(s, tracker.sender_id, tracker.get_slot("last_entry"), helpful)
         if helpful:
-            dispatcher.utter_message(text=replies.FEEDBACK_THANKS)
+            dispatcher.utter_message(text=residents.FEEDBACK_THANKS)
             return []
-        dispatcher.utter_message(text=replies.FEEDBACK_SORRY, buttons=person_buttons())
+        dispatcher.utter_message(text=residents.FEEDBACK_SORRY, buttons=person_buttons())
         return [SlotSet("handoff_offered", True)]

@@ -1,14 +1,15 @@
 """`legalbot chat`: talk to the running assistant in a terminal; buttons become numbers."""
+
 from __future__ import annotations
 
 import asyncio
 import sys
 import uuid
 
-from bot.replies import Reply
 from bot.router import AssistantUnavailable, Router
+from texts import residents
+from texts.reply import Reply
 
-BUSY = "（助手暂时连不上，您的问题已保留，{delay} 秒后自动重发。按 Ctrl+C 退出。）"
 RETRY_DELAYS = (5, 15, 30)
 
 
@@ -38,28 +39,29 @@ async def send(router: Router, sender: str, message: str) -> list[Reply]:
         try:
             return await router.handle(sender, message)
         except AssistantUnavailable:
-            print(BUSY.format(delay=delay))
+            print(residents.LOCAL_CHAT_BUSY.format(delay=delay))
             await asyncio.sleep(delay)
     return await router.handle(sender, message)
 
 
-async def chat(rasa_url: str) -> None:
-    router, sender = Router(rasa_url), f"local-{uuid.uuid4().hex[:8]}"
-    print("广州法律咨询助手（本地对话）。直接输入问题；有选项时输入数字；输入 /quit 退出。")
+async def chat(router: Router) -> None:
+    """Talk through ``router`` until /quit or the end of input; the router is closed after."""
+    sender = f"local-{uuid.uuid4().hex[:8]}"
+    print(residents.LOCAL_CHAT_WELCOME)
     buttons: list[dict] = []
     loop = asyncio.get_running_loop()
     try:
         while True:
-            line = (await loop.run_in_executor(None, sys.stdin.readline))
+            line = await loop.run_in_executor(None, sys.stdin.readline)
             if not line or line.strip() == "/quit":
                 break
             line = line.strip()
             if not line:
-                print("（请输入您的问题。）")
+                print(residents.LOCAL_CHAT_EMPTY)
                 continue
             try:
                 buttons = show(await send(router, sender, to_message(line, buttons))) or []
             except AssistantUnavailable:
-                print("（助手仍然连不上。请稍后重新输入这个问题，或拨打12348公共法律服务热线。）")
+                print(residents.LOCAL_CHAT_GAVE_UP)
     finally:
         await router.aclose()

@@ -1,5 +1,6 @@
 """The conversation inside a case: messages relayed both ways, and how it ends (closed by the
 adviser, handed back to the assistant, cancelled by the resident)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,22 +8,36 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from handoff import texts
+from config.settings import HandoffSettings
 from handoff.cases import WITH_ADVISER, audit, end_offers, move, open_offers, queue, tell_resident
-from handoff.models import Adviser, Case, CaseMessage
-from handoff.settings import HandoffSettings
+from handoff.models import Adviser, Case, CaseMessage, CaseStatus, Direction, MessageStatus, OfferOutcome
+from texts import advisers, residents
 
 
 def already_relayed(session: Session, source: tuple[int, int] | None) -> bool:
     """A redelivered Telegram message is relayed once."""
     if source is None:
         return False
-    return session.scalar(select(CaseMessage.id).where(CaseMessage.source_chat_id == source[0],
-                                                       CaseMessage.source_message_id == source[1]).limit(1)) is not None
+    return (
+        session.scalar(
+            select(CaseMessage.id)
+            .where(CaseMessage.source_chat_id == source[0], CaseMessage.source_message_id == source[1])
+            .limit(1)
+        )
+        is not None
+    )
 
 
-def relay(session: Session, case: Case, direction: str, chat_id: int | None, shown: str,
-          source: tuple[int, int] | None, media: bool, status: str = "pending") -> None:
+def relay(
+    session: Session,
+    case: Case,
+    direction: Direction,
+    chat_id: int | None,
+    shown: str,
+    source: tuple[int, int] | None,
+    media: bool,
+    status: MessageStatus = MessageStatus.pending,
+) -> None:
     """Queue a relayed message: text as a line naming the case or its sender; media (photo,
     voice, file) as that line followed by a copy of the original."""
     if not media:
@@ -32,20 +47,27 @@ def relay(session: Session, case: Case, direction: str, chat_id: int | None, sho
     queue(session, case, direction, chat_id, None, source=source, media=True, status=status)
 
 
-def from_resident(session: Session, case: Case, text: str, source: tuple[int, int] | None, media: bool,
-                  settings: HandoffSettings, now: datetime) -> str | None:
+def from_resident(
+    session: Session,
+    case: Case,
+    text: str,
+    source: tuple[int, int] | None,
+    media: bool,
+    settings: HandoffSettings,
+    now: datetime,
+) -> str | None:
     """Pass a resident's message to the adviser, or keep it for whoever takes the case.
     Returns what to tell the resident (None: the adviser will answer)."""
     if already_relayed(session, source):
         return None
-    header = texts.FROM_RESIDENT_MEDIA if media else texts.FROM_RESIDENT
+    header = advisers.FROM_RESIDENT_MEDIA if media else advisers.FROM_RESIDENT
     shown = header.format(case_id=case.id, text=text)
     if case.status not in WITH_ADVISER:  # queued or offered: nobody has it yet
-        relay(session, case, "to_adviser", None, shown, source, media, status="held")
-        return texts.WAITING_FOR_ADVISER
-    relay(session, case, "to_adviser", case.adviser.telegram_user_id, shown, source, media)
-    if case.status != "waiting_for_adviser":
-        move(session, case, "waiting_for_adviser", "resident", now=now)
+        relay(session, case, Direction.to_adviser, None, shown, source, media, status=MessageStatus.held)
+        return residents.WAITING_FOR_ADVISER
+    relay(session, case, Direction.to_adviser, case.adviser.telegram_user_id, shown, source, media)
+    if case.status != CaseStatus.waiting_for_adviser:
+        move(session, case, CaseStatus.waiting_for_adviser, "resident", now=now)
     case.response_due_at = case.response_due_at or now + settings.next_response
     case.inactive_close_at = None
     return None
@@ -53,25 +75,36 @@ def from_resident(session: Session, case: Case, text: str, source: tuple[int, in
 
 def release_held(session: Session, case: Case, adviser: Adviser, now: datetime) -> None:
     """Messages the resident sent while waiting go to the adviser who took the case."""
-    held = session.execute(update(CaseMessage).where(CaseMessage.case_id == case.id, CaseMessage.status == "held")
-                           .values(chat_id=adviser.telegram_user_id, status="pending")
-                           .execution_options(synchronize_session=False)).rowcount
+    held = session.execute(
+        update(CaseMessage)
+        .where(CaseMessage.case_id == case.id, CaseMessage.status == MessageStatus.held)
+        .values(chat_id=adviser.telegram_user_id, status=MessageStatus.pending)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if held:
-        move(session, case, "waiting_for_adviser", "resident", f"{held} message(s) sent while waiting", now)
+        move(session, case, CaseStatus.waiting_for_adviser, "resident", f"{held} message(s) sent while waiting", now)
 
 
-def from_adviser(session: Session, case: Case, adviser: Adviser, text: str, source: tuple[int, int], media: bool,
-                 settings: HandoffSettings, now: datetime) -> str | None:
+def from_adviser(
+    session: Session,
+    case: Case,
+    adviser: Adviser,
+    text: str,
+    source: tuple[int, int],
+    media: bool,
+    settings: HandoffSettings,
+    now: datetime,
+) -> str | None:
     """Pass the adviser's reply to the resident of this case (found through the case, never
     through the message). Returns what to tell the adviser, if anything."""
     if case.resident_chat_id is None:
-        return texts.NO_RESIDENT_CHANNEL
+        return advisers.NO_RESIDENT_CHANNEL
     if already_relayed(session, source):
         return None
-    shown = texts.FROM_ADVISER.format(name=adviser.name, text=text or texts.A_FILE)
-    relay(session, case, "to_resident", case.resident_chat_id, shown, source, media)
-    if case.status != "waiting_for_resident":
-        move(session, case, "waiting_for_resident", f"adviser:{adviser.code}", now=now)
+    shown = residents.FROM_ADVISER.format(name=adviser.name, text=text or advisers.A_FILE)
+    relay(session, case, Direction.to_resident, case.resident_chat_id, shown, source, media)
+    if case.status != CaseStatus.waiting_for_resident:
+        move(session, case, CaseStatus.waiting_for_resident, f"adviser:{adviser.code}", now=now)
     case.response_due_at = case.reminded_at = None
     case.inactive_close_at = now + settings.inactivity_close
     audit(session, f"adviser:{adviser.code}", "reply", case.id)
@@ -88,16 +121,20 @@ def give_back(session: Session, case: Case, actor: str, note: str, now: datetime
     """The adviser holding the case cannot go on (off duty, or silent after a reminder): back to
     the queue for the next adviser, who sees who held it; the resident is told."""
     adviser = case.adviser
-    move(session, case, "queued", actor, note, now)
+    move(session, case, CaseStatus.queued, actor, note, now)
     case.adviser_id = None
     case.response_due_at = case.inactive_close_at = case.reminded_at = None
     _forget_choice(adviser, case)
-    queue(session, case, "to_adviser", adviser.telegram_user_id, texts.CASE_TAKEN_AWAY.format(case_id=case.id))
-    tell_resident(session, case, texts.ADVISER_CHANGED.format(case_id=case.id))
+    queue(
+        session, case, Direction.to_adviser, adviser.telegram_user_id, advisers.CASE_TAKEN_AWAY.format(case_id=case.id)
+    )
+    tell_resident(session, case, residents.ADVISER_CHANGED.format(case_id=case.id))
     audit(session, actor, "case_given_back", case.id, detail=f"{adviser.code}: {note}")
 
 
-def _end_for_adviser(session: Session, case: Case, adviser: Adviser, status: str, note: str, now: datetime) -> None:
+def _end_for_adviser(
+    session: Session, case: Case, adviser: Adviser, status: CaseStatus, note: str, now: datetime
+) -> None:
     move(session, case, status, f"adviser:{adviser.code}", note, now)
     _forget_choice(adviser, case)
     audit(session, f"adviser:{adviser.code}", status, case.id, detail=note)
@@ -105,24 +142,34 @@ def _end_for_adviser(session: Session, case: Case, adviser: Adviser, status: str
 
 def close(session: Session, case: Case, adviser: Adviser, outcome: str, now: datetime) -> str:
     case.outcome = outcome
-    _end_for_adviser(session, case, adviser, "resolved", outcome, now)
-    tell_resident(session, case, texts.CASE_CLOSED.format(case_id=case.id, outcome=outcome))
-    return texts.CLOSED_OK.format(case_id=case.id)
+    _end_for_adviser(session, case, adviser, CaseStatus.resolved, outcome, now)
+    tell_resident(session, case, residents.CASE_CLOSED.format(case_id=case.id, outcome=outcome))
+    return advisers.CLOSED_OK.format(case_id=case.id)
 
 
 def hand_back(session: Session, case: Case, adviser: Adviser, note: str, now: datetime) -> str:
-    _end_for_adviser(session, case, adviser, "returned", note or "handed back", now)
-    tell_resident(session, case, texts.CASE_RETURNED.format(case_id=case.id))
-    return texts.RETURNED_OK.format(case_id=case.id)
+    _end_for_adviser(session, case, adviser, CaseStatus.returned, note or "handed back", now)
+    tell_resident(session, case, residents.CASE_RETURNED.format(case_id=case.id))
+    return advisers.RETURNED_OK.format(case_id=case.id)
 
 
 def cancel(session: Session, case: Case, note: str, now: datetime) -> str:
     """The resident gave up waiting or ended the conversation with a person."""
     if case.adviser is not None:
-        queue(session, case, "to_adviser", case.adviser.telegram_user_id, texts.RESIDENT_LEFT.format(case_id=case.id))
-    end_offers(session, open_offers(session, case.id), "withdrawn")
-    session.execute(update(CaseMessage).where(CaseMessage.case_id == case.id, CaseMessage.status == "held")
-                    .values(status="cancelled").execution_options(synchronize_session=False))
-    move(session, case, "abandoned", "resident", note, now)
+        queue(
+            session,
+            case,
+            Direction.to_adviser,
+            case.adviser.telegram_user_id,
+            advisers.RESIDENT_LEFT.format(case_id=case.id),
+        )
+    end_offers(session, open_offers(session, case.id), OfferOutcome.withdrawn)
+    session.execute(
+        update(CaseMessage)
+        .where(CaseMessage.case_id == case.id, CaseMessage.status == MessageStatus.held)
+        .values(status=MessageStatus.cancelled)
+        .execution_options(synchronize_session=False)
+    )
+    move(session, case, CaseStatus.abandoned, "resident", note, now)
     audit(session, "resident", "cancel", case.id, detail=note)
-    return texts.CASE_CANCELLED.format(case_id=case.id)
+    return residents.CASE_CANCELLED.format(case_id=case.id)

@@ -1,10 +1,11 @@
 """Advisers' working hours, written as residents' offices post them: "mon-fri 09:00-12:00,14:00-17:30".
 
-Days are a range or a comma list of mon…sun, or "daily"; times are local (Asia/Shanghai by default).
+Days are a range or a comma list of mon…sun, or "daily"; times are local, in the zone the
+settings give (Asia/Shanghai by default).
 """
+
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -13,10 +14,6 @@ from zoneinfo import ZoneInfo
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 _SPEC = re.compile(r"^\s*(?P<days>[a-z,\-]+)\s+(?P<spans>[\d:,\-\s]+)$")
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(os.environ.get("LEGALBOT_TIMEZONE", "Asia/Shanghai"))
 
 
 def _minutes(text: str) -> int:
@@ -44,13 +41,14 @@ class WorkingHours:
     spans: tuple[tuple[int, int], ...]  # minutes after midnight, [start, end)
 
     @classmethod
-    def parse(cls, spec: str) -> "WorkingHours":
+    def parse(cls, spec: str) -> WorkingHours:
         match = _SPEC.match(spec.lower())
         if not match:
             raise ValueError(f"working hours must look like 'mon-fri 09:00-18:00', not {spec!r}")
         try:
-            spans = tuple((_minutes(a), _minutes(b)) for a, b in
-                          (span.split("-") for span in match["spans"].split(",")))
+            spans = tuple(
+                (_minutes(a), _minutes(b)) for a, b in (span.split("-") for span in match["spans"].split(","))
+            )
             days = _days(match["days"])
         except ValueError as error:
             raise ValueError(f"working hours {spec!r}: {error}") from error
@@ -58,16 +56,16 @@ class WorkingHours:
             raise ValueError(f"working hours {spec!r}: each span must end after it starts")
         return cls(days, spans)
 
-    def open_at(self, moment: datetime) -> bool:
-        local = moment.astimezone(local_zone())
+    def open_at(self, moment: datetime, zone: ZoneInfo) -> bool:
+        local = moment.astimezone(zone)
         minute = local.hour * 60 + local.minute
         return local.weekday() in self.days and any(start <= minute < end for start, end in self.spans)
 
-    def next_opening(self, moment: datetime) -> datetime:
+    def next_opening(self, moment: datetime, zone: ZoneInfo) -> datetime:
         """The next time these hours start (``moment`` itself if they are open then)."""
-        if self.open_at(moment):
+        if self.open_at(moment, zone):
             return moment
-        local = moment.astimezone(local_zone())
+        local = moment.astimezone(zone)
         for offset in range(8):
             day = (local + timedelta(days=offset)).date()
             if day.weekday() not in self.days:
@@ -79,7 +77,7 @@ class WorkingHours:
         raise ValueError("working hours without any open day")
 
 
-def describe(moment: datetime) -> str:
+def describe(moment: datetime, zone: ZoneInfo) -> str:
     """A resident-friendly time, e.g. 周一 09:00."""
-    local = moment.astimezone(local_zone())
+    local = moment.astimezone(zone)
     return f"{DAY_NAMES[local.weekday()]} {local:%H:%M}"

@@ -3,20 +3,21 @@ or community by free text matched against the registry) and agrees to share the 
 
 Button payloads start with "#" so they are never mistaken for a question to the assistant.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.replies import Reply
-from handoff import texts
+from config.settings import HandoffSettings
 from handoff.cases import move
-from handoff.models import Case, Village
+from handoff.models import Case, CaseStatus, IntakeStep, Village
 from handoff.registry import districts, match_district, match_villages
 from handoff.routing import place, submit
-from handoff.settings import HandoffSettings
 from nlu.text import normalize_text
+from texts import residents
+from texts.reply import Reply
 
 PAYLOAD = "#"
 MISSES_BEFORE_MOVING_ON = 3
@@ -26,18 +27,22 @@ _NO = {"不同意", "不", "不要", "不用", "唔要", "唔使", "唔同意", 
 
 def district_question(session: Session) -> Reply:
     buttons = [{"title": d, "payload": f"#district:{d}"} for d in districts(session)]
-    return Reply(texts.ASK_DISTRICT, buttons + [{"title": texts.OTHER_DISTRICT, "payload": "#district:?"}])
+    return Reply(residents.ASK_DISTRICT, [*buttons, {"title": residents.OTHER_DISTRICT, "payload": "#district:?"}])
 
 
 def unsure_button() -> dict:
-    return {"title": texts.VILLAGE_UNSURE, "payload": "#village:?"}
+    return {"title": residents.VILLAGE_UNSURE, "payload": "#village:?"}
 
 
 def consent_question(session: Session, case: Case) -> Reply:
-    case.intake_step, case.intake_misses = "consent", 0
-    return Reply(texts.ASK_CONSENT.format(place=place(session, case)),
-                 [{"title": texts.CONSENT_YES, "payload": "#consent:yes"},
-                  {"title": texts.CONSENT_NO, "payload": "#consent:no"}])
+    case.intake_step, case.intake_misses = IntakeStep.consent, 0
+    return Reply(
+        residents.ASK_CONSENT.format(place=place(session, case)),
+        [
+            {"title": residents.CONSENT_YES, "payload": "#consent:yes"},
+            {"title": residents.CONSENT_NO, "payload": "#consent:no"},
+        ],
+    )
 
 
 def start(session: Session, case: Case) -> list[Reply]:
@@ -47,9 +52,9 @@ def start(session: Session, case: Case) -> list[Reply]:
 def step(session: Session, case: Case, message: str, settings: HandoffSettings, now: datetime) -> list[Reply]:
     """The resident's answer to the current intake question; returns the next question."""
     kind, _, value = message.removeprefix(PAYLOAD).partition(":") if message.startswith(PAYLOAD) else ("", "", "")
-    if case.intake_step == "district":
+    if case.intake_step == IntakeStep.district:
         return _district(session, case, value if kind == "district" else message)
-    if case.intake_step == "village":
+    if case.intake_step == IntakeStep.village:
         return _village(session, case, message, kind, value)
     return _consent(session, case, value if kind == "consent" else message, settings, now)
 
@@ -63,8 +68,8 @@ def _district(session: Session, case: Case, said: str) -> list[Reply]:
     case.district, case.intake_misses = district, 0
     if district is None:  # the resident does not know: every district's duty pool may take it
         return [consent_question(session, case)]
-    case.intake_step = "village"
-    return [Reply(texts.ASK_VILLAGE, [unsure_button()])]
+    case.intake_step = IntakeStep.village
+    return [Reply(residents.ASK_VILLAGE, [unsure_button()])]
 
 
 def _village(session: Session, case: Case, message: str, kind: str, value: str) -> list[Reply]:
@@ -79,18 +84,18 @@ def _village(session: Session, case: Case, message: str, kind: str, value: str) 
     case.intake_misses += 1
     if found.villages:
         buttons = [{"title": f"{v.town or ''}{v.name}", "payload": f"#village:{v.id}"} for v in found.villages[:5]]
-        return [Reply(texts.PICK_VILLAGE, buttons + [unsure_button()])]
+        return [Reply(residents.PICK_VILLAGE, [*buttons, unsure_button()])]
     if case.intake_misses >= MISSES_BEFORE_MOVING_ON:  # the district's duty pool will take it
         return [consent_question(session, case)]
-    return [Reply(texts.VILLAGE_NOT_FOUND.format(district=case.district, text=message[:20]), [unsure_button()])]
+    return [Reply(residents.VILLAGE_NOT_FOUND.format(district=case.district, text=message[:20]), [unsure_button()])]
 
 
 def _consent(session: Session, case: Case, said: str, settings: HandoffSettings, now: datetime) -> list[Reply]:
     answer = normalize_text(said).strip("。.!！ ").lower()
     if answer in _NO:
         case.intake_step = None
-        move(session, case, "abandoned", "resident", "consent refused", now)
-        return [Reply(texts.CONSENT_REFUSED)]
+        move(session, case, CaseStatus.abandoned, "resident", "consent refused", now)
+        return [Reply(residents.CONSENT_REFUSED)]
     if answer in _YES:
         return [Reply(submit(session, case, settings, now))]
     return [consent_question(session, case)]

@@ -3,16 +3,84 @@ messages relayed within them, and the audit log.
 
 Every state a case is in, and every timer on it, lives here, so a restart loses nothing.
 """
+
 from __future__ import annotations
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text,
-                        UniqueConstraint)
+import enum
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import relationship
 
-from knowledge.models import Base, utcnow
+from storage.db import Base, utcnow
+
+
+class CaseStatus(str, enum.Enum):
+    """Where a case is in its life (handoff/cases.py says which moves are allowed)."""
+
+    intake = "intake"
+    queued = "queued"
+    offered = "offered"
+    assigned = "assigned"
+    waiting_for_adviser = "waiting_for_adviser"
+    waiting_for_resident = "waiting_for_resident"
+    resolved = "resolved"
+    returned = "returned"
+    abandoned = "abandoned"
+
+
+class Reason(str, enum.Enum):
+    """Why a conversation went to a person."""
+
+    request = "request"
+    offer_accepted = "offer_accepted"
+    emergency = "emergency"
+    failed_turns = "failed_turns"
+
+
+class IntakeStep(str, enum.Enum):
+    district = "district"
+    village = "village"
+    consent = "consent"
+
+
+class OfferOutcome(str, enum.Enum):
+    open = "open"
+    taken = "taken"
+    passed = "passed"
+    expired = "expired"
+    withdrawn = "withdrawn"
+
+
+class MessageStatus(str, enum.Enum):
+    held = "held"  # waiting for an adviser to take the case
+    pending = "pending"  # to deliver
+    sent = "sent"
+    failed = "failed"  # refused by Telegram (blocked bot, deleted chat); recorded
+    withdrawn = "withdrawn"  # an offer that no longer stands, never sent
+    cancelled = "cancelled"  # held until the resident cancelled
+    unreachable = "unreachable"  # the resident's channel cannot carry it (kept in the case)
+
+
+class Direction(str, enum.Enum):
+    to_adviser = "to_adviser"
+    to_resident = "to_resident"
+
 
 adviser_villages = Table(
-    "adviser_villages", Base.metadata,
+    "adviser_villages",
+    Base.metadata,
     Column("adviser_id", ForeignKey("advisers.id", ondelete="CASCADE"), primary_key=True),
     Column("village_id", ForeignKey("villages.id", ondelete="CASCADE"), primary_key=True),
 )
@@ -60,12 +128,12 @@ class Case(Base):
     sender_id = Column(String(120), nullable=False, index=True)
     resident_chat_id = Column(BigInteger)  # Telegram chat; None for channels an adviser cannot reach
     topic = Column(String(40), nullable=False)
-    reason = Column(String(40), nullable=False)  # request, offer_accepted, emergency, ...
+    reason = Column(String(40), nullable=False)  # a Reason
     priority = Column(Boolean, nullable=False, default=False)
-    status = Column(String(30), nullable=False, default="intake", index=True)
+    status = Column(String(30), nullable=False, default=CaseStatus.intake, index=True)
     transcript = Column(JSON, nullable=False, default=list)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    intake_step = Column(String(20))  # district, village, consent
+    intake_step = Column(String(20))  # an IntakeStep
     intake_misses = Column(Integer, nullable=False, default=0, server_default="0")
     district = Column(String(40))
     village_id = Column(ForeignKey("villages.id"))
@@ -106,7 +174,7 @@ class CaseOffer(Base):
     pool = Column(Boolean, nullable=False, default=False)  # offered as the district duty pool
     offered_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     expires_at = Column(DateTime(timezone=True))  # None: open until someone takes the case
-    outcome = Column(String(20), nullable=False, default="open")  # open, taken, passed, expired, withdrawn
+    outcome = Column(String(20), nullable=False, default=OfferOutcome.open)
 
 
 class CaseMessage(Base):
@@ -119,11 +187,13 @@ class CaseMessage(Base):
     """
 
     __tablename__ = "case_messages"
-    __table_args__ = (UniqueConstraint("source_chat_id", "source_message_id", "chat_id", name="uq_case_message_source"),)
+    __table_args__ = (
+        UniqueConstraint("source_chat_id", "source_message_id", "chat_id", name="uq_case_message_source"),
+    )
 
     id = Column(Integer, primary_key=True)
     case_id = Column(ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
-    direction = Column(String(20), nullable=False)  # to_adviser, to_resident
+    direction = Column(String(20), nullable=False)  # a Direction
     chat_id = Column(BigInteger, index=True)  # None: held until an adviser takes the case
     text = Column(Text)
     buttons = Column(JSON, nullable=False, default=list)
@@ -131,7 +201,7 @@ class CaseMessage(Base):
     source_message_id = Column(BigInteger)
     media = Column(Boolean, nullable=False, default=False)  # copied as it is (photo, voice, file…)
     strip_buttons_of = Column(BigInteger)  # not a message: remove the buttons of this sent message
-    status = Column(String(20), nullable=False, default="pending", index=True)  # held, pending, sent, failed
+    status = Column(String(20), nullable=False, default=MessageStatus.pending, index=True)
     sent_message_id = Column(BigInteger, index=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     sent_at = Column(DateTime(timezone=True))

@@ -1,5 +1,6 @@
 """The registry of villages, communities and their advisers: loaded from YAML, kept in the
 database, and matched against what residents type ("我系南平村嘅", "南平", "南平村委")."""
+
 from __future__ import annotations
 
 import difflib
@@ -11,11 +12,12 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff.hours import WorkingHours
-from handoff.cases import WITH_ADVISER, audit, end_offers, move, open_offers, utcnow
+from handoff.cases import WITH_ADVISER, audit, end_offers, move, open_offers
 from handoff.conversation import give_back
-from handoff.models import Adviser, Case, CaseOffer, Village
+from handoff.hours import WorkingHours
+from handoff.models import Adviser, Case, CaseOffer, CaseStatus, OfferOutcome, Village
 from nlu.text import normalize_text
+from storage.db import utcnow
 
 SEED_REGISTRY = Path(__file__).resolve().parent / "registry.yml"
 _SUFFIXES = re.compile(r"(村民委员会|居民委员会|村委会|居委会|村委|居委|经济联社|社区|村)$")
@@ -98,15 +100,31 @@ def match_villages(session: Session, district: str, text: str) -> VillageMatch:
     return VillageMatch(list(dict.fromkeys(by_name[name] for name in close)), False)
 
 
-def add_adviser(session: Session, code: str, name: str, telegram_user_id: int, village_codes: list[str],
-                hours: str, capacity: int, duty_district: str | None) -> Adviser:
+def add_adviser(
+    session: Session,
+    code: str,
+    name: str,
+    telegram_user_id: int,
+    village_codes: list[str],
+    hours: str,
+    capacity: int,
+    duty_district: str | None,
+) -> Adviser:
     WorkingHours.parse(hours)
     villages = list(session.scalars(select(Village).where(Village.code.in_(village_codes))))
     missing = set(village_codes) - {v.code for v in villages}
     if missing:
         raise ValueError(f"unknown villages: {', '.join(sorted(missing))}")
-    adviser = Adviser(code=code, name=name, telegram_user_id=telegram_user_id, hours=hours, capacity=capacity,
-                      duty_district=duty_district, active=True, villages=villages)
+    adviser = Adviser(
+        code=code,
+        name=name,
+        telegram_user_id=telegram_user_id,
+        hours=hours,
+        capacity=capacity,
+        duty_district=duty_district,
+        active=True,
+        villages=villages,
+    )
     session.add(adviser)
     audit(session, "admin", "adviser_added", detail=code)
     session.flush()
@@ -123,14 +141,17 @@ def set_active(session: Session, code: str, active: bool) -> Adviser:
     audit(session, "admin", "adviser_activated" if active else "adviser_deactivated", detail=code)
     if active:
         return adviser
-    offers = list(session.scalars(select(CaseOffer).where(CaseOffer.adviser_id == adviser.id,
-                                                          CaseOffer.outcome == "open")))  # of every case
+    offers = list(
+        session.scalars(
+            select(CaseOffer).where(CaseOffer.adviser_id == adviser.id, CaseOffer.outcome == OfferOutcome.open)
+        )
+    )  # of every case
     for offer in offers:
-        end_offers(session, [offer], "withdrawn")
+        end_offers(session, [offer], OfferOutcome.withdrawn)
         session.flush()
         case = session.get(Case, offer.case_id)
-        if case.status == "offered" and not open_offers(session, case.id):
-            move(session, case, "queued", "admin", f"{code} deactivated")
+        if case.status == CaseStatus.offered and not open_offers(session, case.id):
+            move(session, case, CaseStatus.queued, "admin", f"{code} deactivated")
     held = list(session.scalars(select(Case).where(Case.adviser_id == adviser.id, Case.status.in_(WITH_ADVISER))))
     for case in held:
         give_back(session, case, "admin", "taken off duty", utcnow())

@@ -1,16 +1,16 @@
 """The case summary an adviser reads before taking a case: what, where, what the resident said,
 what the assistant already answered, and Civil Code articles that may apply."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff.models import Adviser, Case, CaseOffer, Village
+from handoff.models import Adviser, Case, CaseOffer, OfferOutcome, Village
 from knowledge import retrieval
 from knowledge.topics import TOPICS
+from texts import advisers, residents
 
-REASONS = {"request": "居民要求找顾问", "offer_accepted": "助手答不了，居民同意找顾问",
-           "emergency": "紧急情况", "failed_turns": "助手两次没听懂"}
 RESIDENT_LINES = 3
 ANSWER_CHARS = 160
 RELATED_ARTICLES = 3
@@ -23,7 +23,9 @@ def resident_said(case: Case) -> list[str]:
 
 
 def assistant_answer(case: Case) -> str | None:
-    answers = [t["text"] for t in case.transcript if t.get("from") == "assistant" and "法律依据" in t["text"]]
+    answers = [
+        t["text"] for t in case.transcript if t.get("from") == "assistant" and residents.LEGAL_BASIS in t["text"]
+    ]
     if not answers:
         return None
     answer = answers[-1]
@@ -40,24 +42,34 @@ def related_articles(case: Case, question: str) -> str | None:
 
 def previous_advisers(session: Session, case: Case) -> list[str]:
     """Advisers who held this case before it was given back (e.g. taken off duty)."""
-    query = (select(Adviser.name).join(CaseOffer, CaseOffer.adviser_id == Adviser.id)
-             .where(CaseOffer.case_id == case.id, CaseOffer.outcome == "taken").order_by(CaseOffer.id))
+    query = (
+        select(Adviser.name)
+        .join(CaseOffer, CaseOffer.adviser_id == Adviser.id)
+        .where(CaseOffer.case_id == case.id, CaseOffer.outcome == OfferOutcome.taken)
+        .order_by(CaseOffer.id)
+    )
     return list(session.scalars(query))
 
 
 def summary(session: Session, case: Case) -> str:
     village = session.get(Village, case.village_id) if case.village_id else None
-    where = f"{village.district}{village.town or ''}{village.name}" if village else f"{case.district or '区不详'}（村居不详）"
+    where = (
+        f"{village.district}{village.town or ''}{village.name}"
+        if village
+        else advisers.SUMMARY_PLACE_UNKNOWN.format(district=case.district or advisers.SUMMARY_DISTRICT_UNKNOWN)
+    )
     said = resident_said(case)
-    lines = [f"话题：{TOPICS.get(case.topic, case.topic)}", f"地点：{where}",
-             f"原因：{REASONS.get(case.reason, case.reason)}",
-             "居民说：" + (" / ".join(said) if said else "（没有文字）")]
-    answer = assistant_answer(case)
-    lines.append("助手已答：" + (answer if answer else "（没有给出答案）"))
+    lines = [
+        advisers.SUMMARY_TOPIC.format(topic=TOPICS.get(case.topic, case.topic)),
+        advisers.SUMMARY_PLACE.format(place=where),
+        advisers.SUMMARY_REASON.format(reason=advisers.REASONS.get(case.reason, case.reason)),
+        advisers.SUMMARY_SAID.format(said=" / ".join(said) if said else advisers.SUMMARY_SAID_NOTHING),
+        advisers.SUMMARY_ANSWERED.format(answer=assistant_answer(case) or advisers.SUMMARY_NOT_ANSWERED),
+    ]
     before = previous_advisers(session, case)
     if before:
-        lines.append(f"此前接手的顾问：{'、'.join(before)}（已交回，可向其了解情况）")
+        lines.append(advisers.SUMMARY_BEFORE.format(names="、".join(before)))
     related = related_articles(case, " ".join(said))
     if related:
-        lines.append("可能相关的条文（检索结果，仅供参考）：\n" + related)
+        lines.append(advisers.SUMMARY_ARTICLES.format(articles=related))
     return "\n".join(lines)

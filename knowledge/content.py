@@ -4,6 +4,7 @@
 citation of a law the Civil Code repealed, a quote that is not the statute's words, an entry
 without enough example questions for the NLU model to learn it.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,15 +59,17 @@ def read_content(directory: Path = CONTENT_DIR) -> list[EntrySpec]:
     for path in sorted(directory.glob("*.yml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for raw in doc.get("entries") or []:
-            specs.append(EntrySpec(
-                slug=str(raw.get("slug", "")),
-                topic=str(doc.get("topic", "")),
-                title=str(raw.get("title", "")).strip(),
-                answer=str(raw.get("answer", "")).strip(),
-                examples=[str(q).strip() for q in raw.get("examples") or []],
-                citations=[CitationSpec(**c) for c in raw.get("citations") or []],
-                origin=path.name,
-            ))
+            specs.append(
+                EntrySpec(
+                    slug=str(raw.get("slug", "")),
+                    topic=str(doc.get("topic", "")),
+                    title=str(raw.get("title", "")).strip(),
+                    answer=str(raw.get("answer", "")).strip(),
+                    examples=[str(q).strip() for q in raw.get("examples") or []],
+                    citations=[CitationSpec(**c) for c in raw.get("citations") or []],
+                    origin=path.name,
+                )
+            )
     return specs
 
 
@@ -120,8 +123,13 @@ def check(specs: list[EntrySpec]) -> list[str]:
 
 
 def _fingerprint(entry: Entry) -> tuple:
-    return (entry.topic, entry.title, entry.answer, [e.text for e in entry.examples],
-            [(c.law, c.article, c.quote, c.source, c.number) for c in entry.citations])
+    return (
+        entry.topic,
+        entry.title,
+        entry.answer,
+        [e.text for e in entry.examples],
+        [(c.law, c.article, c.quote, c.source, c.number) for c in entry.citations],
+    )
 
 
 def load(session: Session, specs: list[EntrySpec]) -> dict[str, int]:
@@ -140,16 +148,17 @@ def load(session: Session, specs: list[EntrySpec]) -> dict[str, int]:
             before = None
             counts["added"] += 1
         else:
-            before = _fingerprint(entry) + (entry.status,)
+            before = (*_fingerprint(entry), entry.status)
         entry.topic, entry.title, entry.answer = spec.topic, spec.title, spec.answer
         entry.examples = [Example(position=i, text=q) for i, q in enumerate(dict.fromkeys(spec.examples))]
-        entry.citations = [Citation(position=i, law=c.law, article=c.article, quote=c.quote,
-                                    source=c.source, number=c.number)
-                           for i, c in enumerate(spec.citations)]
+        entry.citations = [
+            Citation(position=i, law=c.law, article=c.article, quote=c.quote, source=c.source, number=c.number)
+            for i, c in enumerate(spec.citations)
+        ]
         entry.status = EntryStatus.published
         if before is None:
             entry.version = 1
-        elif before != _fingerprint(entry) + (entry.status,):
+        elif before != (*_fingerprint(entry), entry.status):
             entry.version += 1
             counts["updated"] += 1
         else:
@@ -163,15 +172,15 @@ def load(session: Session, specs: list[EntrySpec]) -> dict[str, int]:
 
 
 def published(session: Session) -> list[Entry]:
-    return list(session.scalars(
-        select(Entry).where(Entry.status == EntryStatus.published).order_by(Entry.topic, Entry.slug)))
+    return list(
+        session.scalars(select(Entry).where(Entry.status == EntryStatus.published).order_by(Entry.topic, Entry.slug))
+    )
 
 
 def published_index(session: Session, slugs: set[str] | None = None) -> dict[str, Entry]:
     """Published entries by slug (only ``slugs`` if given), citations loaded, usable after the
     session closes."""
-    query = (select(Entry).options(selectinload(Entry.citations))
-             .where(Entry.status == EntryStatus.published))
+    query = select(Entry).options(selectinload(Entry.citations)).where(Entry.status == EntryStatus.published)
     if slugs is not None:
         query = query.where(Entry.slug.in_(slugs))
     return {e.slug: e for e in session.scalars(query)}

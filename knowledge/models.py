@@ -1,19 +1,14 @@
-"""SQLAlchemy models: knowledge entries, feedback on them, and the Telegram inbox.
+"""The knowledge base's tables: entries, their example questions and citations, and residents'
+feedback on them. (The handoff's and the Telegram channel's tables live in their own rooms.)"""
 
-The adviser handoff (cases, advisers, villages) has its own models in handoff/models.py."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Enum, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy import Boolean, Column, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import relationship
 
-Base = declarative_base()
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from storage.db import Base, utcnow
 
 
 class EntryStatus(str, enum.Enum):
@@ -76,36 +71,4 @@ class Feedback(Base):
     sender_id = Column(String(120), nullable=False, index=True)
     entry_slug = Column(String(80), index=True)
     helpful = Column(Boolean, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-
-
-class InboundUpdate(Base):
-    """A Telegram update, stored before it is acknowledged so a crash or restart loses nothing.
-
-    The primary key deduplicates: an update delivered twice is handled once. The polling offset
-    is derived from it (the highest update_id + 1), so it is persisted in the same write.
-    """
-
-    __tablename__ = "telegram_updates"
-
-    update_id = Column(Integer, primary_key=True, autoincrement=False)
-    chat_id = Column(String(40), index=True)
-    payload = Column(JSON, nullable=False)
-    status = Column(String(20), nullable=False, default="pending", index=True)  # pending, done, failed
-    attempts = Column(Integer, nullable=False, default=0)
-    resident_told_to_wait = Column(Boolean, nullable=False, default=False)
-    error = Column(Text)
-    received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    done_at = Column(DateTime(timezone=True))
-
-
-class DeliveryFailure(Base):
-    """A reply that could not be delivered after every retry, kept for follow-up."""
-
-    __tablename__ = "telegram_delivery_failures"
-
-    id = Column(Integer, primary_key=True)
-    chat_id = Column(String(40), nullable=False, index=True)
-    text = Column(Text, nullable=False)
-    error = Column(Text, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

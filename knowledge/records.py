@@ -1,4 +1,5 @@
 """What a conversation leaves behind: feedback on answers."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session

@@ -7,9 +7,12 @@ than its first words do — after colloquial words are expanded into the statute
 the Civil Code book of the routed topic, and the articles that the knowledge entries the
 question matched cite (curated by people, so they are strong evidence).
 """
+
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,26 +25,120 @@ from nlu.text import normalize_text
 
 BOOK_BONUS = 0.35
 ENTRY_BONUS = 0.8
-_STOP = set("的了是在和与对于由从被把及或并等请问我你他她它这那个之其什么怎么怎样如何咨询一下有关关于应该可以是否"
-            "有没有如果因为所以但是然后吗呢吧啊呀么还要会能都就也又被给让我们你们他们自己这个那个".split()) | set(
-    "的 了 是 在 和 与 对 于 由 从 被 把 及 或 并 等 吗 呢 吧 啊 呀 么 还 要 会 能 都 就 也 又 给 让 我 你 他 她 它".split())
+_STOP = set(
+    [
+        "的了是在和与对于由从被把及或并等请问我你他她它这那个之其什么怎么怎样如何咨询一下有关关于应该可以是否有没有如果因为所以但是然后吗呢吧啊呀么还要会能都就也又被给让我们你们他们自己这个那个"
+    ]
+) | set(
+    [
+        "的",
+        "了",
+        "是",
+        "在",
+        "和",
+        "与",
+        "对",
+        "于",
+        "由",
+        "从",
+        "被",
+        "把",
+        "及",
+        "或",
+        "并",
+        "等",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "呀",
+        "么",
+        "还",
+        "要",
+        "会",
+        "能",
+        "都",
+        "就",
+        "也",
+        "又",
+        "给",
+        "让",
+        "我",
+        "你",
+        "他",
+        "她",
+        "它",
+    ]
+)
 
 # Colloquial words residents use, and the statute's words for the same things.
 EXPANSIONS: dict[str, str] = {
-    "老公": "配偶 夫妻", "老婆": "配偶 夫妻", "丈夫": "配偶 夫妻", "妻子": "配偶 夫妻", "两公婆": "夫妻 配偶",
-    "结婚": "婚姻 登记", "离婚": "离婚 婚姻", "彩礼": "婚约 财物 返还", "小孩": "子女 未成年", "孩子": "子女 未成年",
-    "仔女": "子女", "抚养费": "抚养费 子女", "房东": "出租人 租赁", "租客": "承租人 租赁", "租房": "租赁 出租人 承租人",
-    "房租": "租金 租赁", "押金": "租赁 押金", "借条": "借款 借款合同", "欠条": "借款 债务", "借钱": "借款 出借人 借款人",
-    "欠钱": "借款 债务 清偿", "还钱": "借款 返还 清偿", "利息": "利息 借款", "担保人": "保证人 保证", "担保": "保证 担保",
-    "定金": "定金", "订金": "定金 预付款", "违约": "违约责任 违约", "赔偿": "损害 赔偿 责任", "赔钱": "损害 赔偿",
-    "被狗咬": "饲养 动物 损害", "狗": "饲养 动物", "宠物": "饲养 动物", "高空抛物": "建筑物 抛掷 坠落",
-    "车祸": "机动车 交通事故", "撞": "机动车 交通事故 损害", "医院": "医疗机构 医务人员 诊疗", "看病": "诊疗 医疗机构",
-    "遗产": "遗产 继承", "遗嘱": "遗嘱 继承", "遗属": "遗嘱", "过世": "死亡 继承", "去世": "死亡 继承",
-    "老人": "老年人 赡养", "养老": "赡养 扶养", "邻居": "相邻 不动产 权利人", "物业": "物业服务人 业主",
-    "业主": "业主 建筑物", "房产证": "不动产 登记", "加名": "不动产 登记 共有", "宅基地": "宅基地 使用权",
-    "承包地": "土地承包经营权", "偷拍": "隐私 私密", "造谣": "名誉 诽谤", "骂人": "侮辱 名誉", "照片": "肖像",
-    "个人信息": "个人信息 处理", "监护": "监护人 监护", "时效": "诉讼时效", "骗": "欺诈", "逼": "胁迫",
-    "装修": "承揽 定作人", "中介": "中介人 委托人", "网购": "买卖 出卖人", "退货": "买卖 质量 解除", "质量": "质量 标的物",
+    "老公": "配偶 夫妻",
+    "老婆": "配偶 夫妻",
+    "丈夫": "配偶 夫妻",
+    "妻子": "配偶 夫妻",
+    "两公婆": "夫妻 配偶",
+    "结婚": "婚姻 登记",
+    "离婚": "离婚 婚姻",
+    "彩礼": "婚约 财物 返还",
+    "小孩": "子女 未成年",
+    "孩子": "子女 未成年",
+    "仔女": "子女",
+    "抚养费": "抚养费 子女",
+    "房东": "出租人 租赁",
+    "租客": "承租人 租赁",
+    "租房": "租赁 出租人 承租人",
+    "房租": "租金 租赁",
+    "押金": "租赁 押金",
+    "借条": "借款 借款合同",
+    "欠条": "借款 债务",
+    "借钱": "借款 出借人 借款人",
+    "欠钱": "借款 债务 清偿",
+    "还钱": "借款 返还 清偿",
+    "利息": "利息 借款",
+    "担保人": "保证人 保证",
+    "担保": "保证 担保",
+    "定金": "定金",
+    "订金": "定金 预付款",
+    "违约": "违约责任 违约",
+    "赔偿": "损害 赔偿 责任",
+    "赔钱": "损害 赔偿",
+    "被狗咬": "饲养 动物 损害",
+    "狗": "饲养 动物",
+    "宠物": "饲养 动物",
+    "高空抛物": "建筑物 抛掷 坠落",
+    "车祸": "机动车 交通事故",
+    "撞": "机动车 交通事故 损害",
+    "医院": "医疗机构 医务人员 诊疗",
+    "看病": "诊疗 医疗机构",
+    "遗产": "遗产 继承",
+    "遗嘱": "遗嘱 继承",
+    "遗属": "遗嘱",
+    "过世": "死亡 继承",
+    "去世": "死亡 继承",
+    "老人": "老年人 赡养",
+    "养老": "赡养 扶养",
+    "邻居": "相邻 不动产 权利人",
+    "物业": "物业服务人 业主",
+    "业主": "业主 建筑物",
+    "房产证": "不动产 登记",
+    "加名": "不动产 登记 共有",
+    "宅基地": "宅基地 使用权",
+    "承包地": "土地承包经营权",
+    "偷拍": "隐私 私密",
+    "造谣": "名誉 诽谤",
+    "骂人": "侮辱 名誉",
+    "照片": "肖像",
+    "个人信息": "个人信息 处理",
+    "监护": "监护人 监护",
+    "时效": "诉讼时效",
+    "骗": "欺诈",
+    "逼": "胁迫",
+    "装修": "承揽 定作人",
+    "中介": "中介人 委托人",
+    "网购": "买卖 出卖人",
+    "退货": "买卖 质量 解除",
+    "质量": "质量 标的物",
 }
 
 
@@ -61,7 +158,7 @@ def _words(text: str) -> list[str]:
 
 def _bigrams(text: str) -> list[str]:
     chars = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    return [a + b for a, b in zip(chars, chars[1:])]
+    return [a + b for a, b in itertools.pairwise(chars)]
 
 
 def expand(question: str) -> str:
@@ -87,7 +184,7 @@ class CivilCodeIndex:
                 continue
             raw = index.get_scores(tokens)
             top = max(raw) or 1.0
-            fused = [f + r / top for f, r in zip(fused, raw)]
+            fused = [f + r / top for f, r in zip(fused, raw, strict=True)]
         return fused
 
 
@@ -105,12 +202,13 @@ def _book(topic: str | None) -> range | None:
     return None
 
 
-def search(question: str, k: int = 5, topic: str | None = None,
-           matched: list[tuple[Entry, float]] = ()) -> list[Found]:
+def search(
+    question: str, k: int = 5, topic: str | None = None, matched: Sequence[tuple[Entry, float]] = ()
+) -> list[Found]:
     """The ``k`` Civil Code articles most likely to apply. ``topic``: the routed topic;
     ``matched``: knowledge entries the question matched, with the selector's confidence."""
     index = civil_code_index()
-    scores = dict(zip(index.numbers, index.scores(expand(question))))
+    scores = dict(zip(index.numbers, index.scores(expand(question)), strict=True))
     book = _book(topic)
     if book:
         for number in scores:

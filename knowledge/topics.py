@@ -3,7 +3,10 @@
 Copied from the product's TOPICS.md so a user's machine needs nothing outside this
 repository. Do not rename a code: evaluation, analytics and adviser routing use them.
 """
+
 from __future__ import annotations
+
+import enum
 
 TOPICS: dict[str, str] = {
     "civil.marriage": "婚姻家庭",
@@ -27,7 +30,17 @@ TOPICS: dict[str, str] = {
 #: Topics that knowledge entries may belong to (the assistant answers these itself).
 ENTRY_TOPICS: tuple[str, ...] = tuple(t for t in TOPICS if t not in ("other.legal", "smalltalk", "out_of_scope"))
 
-ACTIONS: tuple[str, ...] = ("answer", "clarify", "article", "handoff", "emergency", "smalltalk", "out_of_scope")
+
+class Action(str, enum.Enum):
+    """What the assistant does with a message (the routing contract's action codes)."""
+
+    answer = "answer"  # a published entry answers it, with its legal basis
+    clarify = "clarify"  # two or more entries fit: ask which one (buttons)
+    article = "article"  # a statute article asked for by name and number
+    handoff = "handoff"  # a person should take it (asked for, complex, other law, failures)
+    emergency = "emergency"  # danger to a person: safety information first, then a priority case
+    smalltalk = "smalltalk"
+    out_of_scope = "out_of_scope"
 
 
 def intent_for_topic(topic: str) -> str:

@@ -1,5 +1,6 @@
 """Rasa pipeline component: normalise a resident's text (nlu/text.py) before jieba sees it,
 in training and at prediction alike, so 遺囑公證 and 遗嘱公证 are the same question."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,8 +21,13 @@ class ChineseNormalizer(GraphComponent):
     """Runs first in the pipeline so every later component sees normalised text."""
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "ChineseNormalizer":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ChineseNormalizer:
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

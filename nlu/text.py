@@ -3,6 +3,7 @@
 Traditional characters (遺囑公證) become simplified with OpenCC's t2s table; full-width letters
 and digits (ＡＢＣ１２３) are folded to ASCII by NFKC.
 """
+
 from __future__ import annotations
 
 import unicodedata

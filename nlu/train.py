@@ -5,6 +5,7 @@ config, domain, stories, all NLU data (generated included), the jieba dictionary
 (Rasa's own cache misses edits inside that folder) and the pipeline's own code. Training
 always runs with --force so Rasa's internal cache cannot reuse a stale tokenizer.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,11 +15,20 @@ import sys
 import time
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from config.settings import PROJECT_ROOT
+
 MODELS_DIR = PROJECT_ROOT / "models"
 KEEP_MODELS = 3  # recent models kept, so switching back to a recent state needs no retraining
-TRAINING_INPUTS = ("nlu/config.yml", "domain.yml", "stories", "nlu/general.yml", "nlu/kb",
-                   "nlu/dictionary", "nlu/normalize.py", "nlu/text.py")
+TRAINING_INPUTS = (
+    "nlu/config.yml",
+    "domain.yml",
+    "stories",
+    "nlu/general.yml",
+    "nlu/kb",
+    "nlu/dictionary",
+    "nlu/normalize.py",
+    "nlu/text.py",
+)
 
 
 def _files(root: Path) -> list[Path]:
@@ -53,11 +63,26 @@ def train(force: bool = False) -> Path:
     MODELS_DIR.mkdir(exist_ok=True)
     started = time.monotonic()
     subprocess.run(
-        rasa_command("train", "--config", "nlu/config.yml", "--domain", "domain.yml",
-                     "--data", "nlu/general.yml", "nlu/kb", "stories",
-                     "--out", str(MODELS_DIR), "--fixed-model-name", path.name.removesuffix(".tar.gz"),
-                     "--force"),
-        cwd=PROJECT_ROOT, check=True, stdout=sys.stderr)  # stdout may be a JSONL stream (route)
+        rasa_command(
+            "train",
+            "--config",
+            "nlu/config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "nlu/general.yml",
+            "nlu/kb",
+            "stories",
+            "--out",
+            str(MODELS_DIR),
+            "--fixed-model-name",
+            path.name.removesuffix(".tar.gz"),
+            "--force",
+        ),
+        cwd=PROJECT_ROOT,
+        check=True,
+        stdout=sys.stderr,
+    )  # stdout may be a JSONL stream (route)
     training_record(path).write_text(json.dumps({"seconds": round(time.monotonic() - started, 1)}))
     for old in sorted(MODELS_DIR.glob("legalbot-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP_MODELS]:
         old.unlink()

@@ -3,6 +3,7 @@
 It loads the same trained model as the live Rasa server and calls the same decision
 function as action_consult, so its output is what residents would get.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -10,28 +11,29 @@ import contextlib
 import json
 import logging
 import sys
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Awaitable, Callable, Iterable, Iterator
+from typing import IO
 
 from actions.decision import decide, entry_candidates
 from knowledge import retrieval
 from knowledge.content import published_index
-from storage.db import session
-
+from storage.db import Database
 
 MATCHED_ENTRIES = 3  # entries whose citations may lift an article's rank
 
 
-class ModelRouter:
+class BatchRouter:
     """The trained NLU model and the published entries, loaded once."""
 
-    def __init__(self, model: Path):
+    def __init__(self, model: Path, db: Database):
         from rasa.core.agent import Agent  # heavy import, only where a model is used
         from rasa.utils.log_utils import configure_structlog
 
         configure_structlog(logging.WARNING)  # Rasa's per-message debug lines would mix into stdout
-        self._agent = Agent.load(str(model))
-        with session() as s:
+        with contextlib.redirect_stdout(sys.stderr):  # TensorFlow and jieba report progress there
+            self._agent = Agent.load(str(model))
+        with db.session() as s:
             self._entries = published_index(s)
 
     async def parse(self, text: str) -> dict:
@@ -44,8 +46,10 @@ class ModelRouter:
         """The routed topic and the entries the question matched, with their confidence."""
         parse = await self.parse(text)
         topic = decide(parse, self._entries).topic
-        return topic, [(self._entries[slug], conf)
-                       for slug, conf in entry_candidates(parse, self._entries, topic)[:MATCHED_ENTRIES]]
+        return topic, [
+            (self._entries[slug], conf)
+            for slug, conf in entry_candidates(parse, self._entries, topic)[:MATCHED_ENTRIES]
+        ]
 
     async def articles(self, text: str, k: int = 5) -> dict:
         """Civil Code articles for the question, helped by its routed topic and matched entries."""
@@ -77,12 +81,10 @@ def route_lines(annotate: Annotate, lines: Iterable[str]) -> Iterator[dict]:
         loop.close()
 
 
-def run(model: Path, source: IO[str], sink: IO[str],
-        annotator: Callable[[ModelRouter], Annotate] = lambda router: router.route) -> None:
+def run(router: BatchRouter, source: IO[str], sink: IO[str], annotate: Annotate) -> None:
     """JSONL in, JSONL out (legalbot route, legalbot statutes search --jsonl)."""
     # jieba and Rasa print progress on stdout; only JSONL may reach the sink.
     with contextlib.redirect_stdout(sys.stderr):
-        annotate = annotator(ModelRouter(model))
         for result in route_lines(annotate, source):
             sink.write(json.dumps(result, ensure_ascii=False) + "\n")
             sink.flush()

@@ -9,6 +9,7 @@ per second, one resident's latency after many conversation sessions, resident se
 each process, training time, and the time from an edited answer to a resident seeing it.
 Prints a table; saves JSON and a PNG.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -21,10 +22,11 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select, update
 
-from ops.servers import Servers, running, running_core, rasa_run
-from storage.db import PROJECT_ROOT, session
+from config.settings import PROJECT_ROOT, VAR, Settings
 from knowledge.models import Entry, EntryStatus, Example
 from nlu.train import training_record
+from ops.servers import Servers, rasa_run, running, running_core
+from storage.db import Database
 
 CONCURRENCY = (1, 10, 50)
 #: Each measured configuration: its key in the results and its label in the table and plot.
@@ -32,11 +34,14 @@ SETUPS = {"full": "legalbot (full path)", "default": "same bot, rasa defaults", 
 TARGET_RATE = 20  # messages per second for the latency target (p99 <= 300 ms)
 
 
-def questions(n: int, seed: int = 7) -> list[str]:
+def questions(db: Database, n: int, seed: int = 7) -> list[str]:
     """Residents' questions: example questions of the published entries, in a fixed random order."""
-    with session() as s:
-        texts = list(s.scalars(select(Example.text).join(Entry).where(Entry.status == EntryStatus.published)
-                               .order_by(Example.id)))
+    with db.session() as s:
+        texts = list(
+            s.scalars(
+                select(Example.text).join(Entry).where(Entry.status == EntryStatus.published).order_by(Example.id)
+            )
+        )
     random.Random(seed).shuffle(texts)
     return [texts[i % len(texts)] for i in range(n)]
 
@@ -61,14 +66,20 @@ async def closed_loop(url: str, residents: int, per_resident: int, texts: list[s
 
     async def resident(number: int) -> None:
         for i in range(per_resident):
-            await _post(client, url, f"bench-{run_id}-{number}", texts[(number * per_resident + i) % len(texts)],
-                        latencies)
+            await _post(
+                client, url, f"bench-{run_id}-{number}", texts[(number * per_resident + i) % len(texts)], latencies
+            )
+
     async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=residents)) as client:
         started = time.monotonic()
         await asyncio.gather(*(resident(n) for n in range(residents)))
         elapsed = time.monotonic() - started
-    return {"residents": residents, "messages": len(latencies),
-            "msgs_per_s": round(len(latencies) / elapsed, 2), **percentiles(latencies)}
+    return {
+        "residents": residents,
+        "messages": len(latencies),
+        "msgs_per_s": round(len(latencies) / elapsed, 2),
+        **percentiles(latencies),
+    }
 
 
 async def open_loop(url: str, rate: float, seconds: float, texts: list[str]) -> dict:
@@ -90,15 +101,25 @@ async def long_history(url: str, texts: list[str], sessions: int = 10, per_sessi
     async with httpx.AsyncClient(timeout=60) as client:
         for number in range(sessions):
             if number:
-                (await client.post(f"{url}/conversations/{sender}/tracker/events", json=[
-                    {"event": "action", "name": "action_session_start"}, {"event": "session_started"},
-                    {"event": "action", "name": "action_listen"}])).raise_for_status()
+                (
+                    await client.post(
+                        f"{url}/conversations/{sender}/tracker/events",
+                        json=[
+                            {"event": "action", "name": "action_session_start"},
+                            {"event": "session_started"},
+                            {"event": "action", "name": "action_listen"},
+                        ],
+                    )
+                ).raise_for_status()
             for i in range(per_session):
                 await _post(client, url, sender, texts[number * per_session + i], latencies)
     first, last = sorted(latencies[:per_session]), sorted(latencies[-per_session:])
-    return {"sessions": sessions, "per_session": per_session,
-            "first_session_p50_ms": round(first[len(first) // 2] * 1000, 1),
-            "last_session_p50_ms": round(last[len(last) // 2] * 1000, 1)}
+    return {
+        "sessions": sessions,
+        "per_session": per_session,
+        "first_session_p50_ms": round(first[len(first) // 2] * 1000, 1),
+        "last_session_p50_ms": round(last[len(last) // 2] * 1000, 1),
+    }
 
 
 async def parse_only(url: str, texts: list[str]) -> dict:
@@ -111,24 +132,28 @@ async def parse_only(url: str, texts: list[str]) -> dict:
     return {"messages": len(latencies), **percentiles(latencies)}
 
 
-async def edit_to_live(url: str) -> float:
+async def edit_to_live(url: str, db: Database) -> float:
     """Seconds from an answer's edit in the database to a resident receiving the edited text."""
-    with session() as s:
+    with db.session() as s:
         entry = s.scalars(select(Entry).where(Entry.slug == "notary-fee-reduction")).one()
         original = entry.answer
     marker = f"【{random.randrange(10**6)}】"
     async with httpx.AsyncClient(timeout=60) as client:
         try:
-            with session() as s, s.begin():
+            with db.session() as s, s.begin():
                 s.execute(update(Entry).where(Entry.id == entry.id).values(answer=marker + original))
             edited = time.monotonic()
             while True:
-                reply = (await client.post(f"{url}/webhooks/rest/webhook", json={
-                    "sender": "bench-edit", "message": '/choose_entry{"entry": "notary-fee-reduction"}'})).json()
+                reply = (
+                    await client.post(
+                        f"{url}/webhooks/rest/webhook",
+                        json={"sender": "bench-edit", "message": '/choose_entry{"entry": "notary-fee-reduction"}'},
+                    )
+                ).json()
                 if any(marker in (m.get("text") or "") for m in reply):
                     return time.monotonic() - edited
         finally:
-            with session() as s, s.begin():
+            with db.session() as s, s.begin():
                 s.execute(update(Entry).where(Entry.id == entry.id).values(answer=original))
 
 
@@ -169,7 +194,7 @@ def plot(results: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-    for (key, name), color in zip(SETUPS.items(), ("C0", "C2", "C1")):
+    for (key, name), color in zip(SETUPS.items(), ("C0", "C2", "C1"), strict=True):
         rows = results[key]
         xs = [r["residents"] for r in rows]
         left.plot(xs, [r["msgs_per_s"] for r in rows], marker="o", color=color, label=name)
@@ -184,30 +209,38 @@ def plot(results: dict, path: Path) -> None:
     plt.close(fig)
 
 
-def bench(model: Path, ports: tuple[int, int, int], per_resident: int = 10,
-          out_dir: Path = PROJECT_ROOT / "results") -> dict:
+def bench(
+    model: Path,
+    settings: Settings,
+    ports: tuple[int, int, int],
+    per_resident: int = 10,
+    out_dir: Path = PROJECT_ROOT / "results",
+) -> dict:
+    """Every figure of the bench, on ``settings``' databases (the bench edits an answer)."""
+    db = Database(settings.database_url)
     rasa_port, action_port, bare_port = ports
-    texts = questions(CONCURRENCY[-1] * per_resident)
+    texts = questions(db, CONCURRENCY[-1] * per_resident)
     results: dict = {}
-    with running_core(model, rasa_port, action_port) as servers:
+    with running_core(model, settings, rasa_port, action_port) as servers:
         asyncio.run(closed_loop(servers.url, 1, 5, texts))  # warm-up: first requests load lazily
         results["full"] = asyncio.run(measure(servers.url, texts, per_resident))
         results["rate"] = asyncio.run(open_loop(servers.url, TARGET_RATE, 15, texts))
         results["parse"] = asyncio.run(parse_only(servers.url, texts[:200]))
         results["history"] = asyncio.run(long_history(servers.url, texts))
-        results["edit_to_live_s"] = round(asyncio.run(edit_to_live(servers.url)), 3)
+        results["edit_to_live_s"] = round(asyncio.run(edit_to_live(servers.url, db)), 3)
         results["rss_mb"] = rss_mb(servers)
-    with running_core(model, rasa_port, action_port, rasa_defaults=True) as servers:
+    with running_core(model, settings, rasa_port, action_port, rasa_defaults=True) as servers:
         asyncio.run(closed_loop(servers.url, 1, 5, texts))
         results["default"] = asyncio.run(measure(servers.url, texts, per_resident))
         results["rss_mb"]["Rasa server, rasa defaults"] = rss_mb(servers)["Rasa server"]
     bare_url = f"http://127.0.0.1:{bare_port}"
     # Empty endpoints: Rasa runs the model's NLU and policies but has no custom action server.
-    no_endpoints = PROJECT_ROOT / "var" / "bench-no-endpoints.yml"
+    no_endpoints = VAR / "bench-no-endpoints.yml"
     no_endpoints.write_text("{}\n")
     bare_command = rasa_run(model, bare_port, "--endpoints", str(no_endpoints))
-    with running({"bare rasa run": (bare_command, bare_url + "/")}, dict(os.environ), bare_url,
-                 PROJECT_ROOT / "var" / "log", 180) as bare:
+    with running(
+        {"bare rasa run": (bare_command, bare_url + "/")}, dict(os.environ), bare_url, VAR / "log", 180
+    ) as bare:
         asyncio.run(closed_loop(bare.url, 1, 5, texts))
         results["bare"] = asyncio.run(measure(bare.url, texts, per_resident))
         results["rss_mb"].update(rss_mb(bare))
@@ -225,21 +258,32 @@ def report(results: dict) -> None:
     print(f"{'':26s}{'residents':>10s}{'msgs/s':>9s}{'p50 ms':>9s}{'p95 ms':>9s}{'p99 ms':>9s}")
     for key, label in SETUPS.items():
         for row in results[key]:
-            print(f"{label:26s}{row['residents']:>10d}{row['msgs_per_s']:>9.1f}{row['p50_ms']:>9.0f}"
-                  f"{row['p95_ms']:>9.0f}{row['p99_ms']:>9.0f}")
+            print(
+                f"{label:26s}{row['residents']:>10d}{row['msgs_per_s']:>9.1f}{row['p50_ms']:>9.0f}"
+                f"{row['p95_ms']:>9.0f}{row['p99_ms']:>9.0f}"
+            )
     rate = results["rate"]
-    print(f"constant {rate['rate']} msgs/s for {rate['messages']} messages: p50 {rate['p50_ms']:.0f} ms, "
-          f"p99 {rate['p99_ms']:.0f} ms (target: p99 <= 300 ms)")
+    print(
+        f"constant {rate['rate']} msgs/s for {rate['messages']} messages: p50 {rate['p50_ms']:.0f} ms, "
+        f"p99 {rate['p99_ms']:.0f} ms (target: p99 <= 300 ms)"
+    )
     ours = results["full"][-1]["msgs_per_s"]
     for key in ("default", "bare"):
-        print(f"throughput at {CONCURRENCY[-1]} residents, legalbot / {SETUPS[key]}: "
-              f"{ours / results[key][-1]['msgs_per_s']:.2f} (target: >= 2)")
+        print(
+            f"throughput at {CONCURRENCY[-1]} residents, legalbot / {SETUPS[key]}: "
+            f"{ours / results[key][-1]['msgs_per_s']:.2f} (target: >= 2)"
+        )
     history = results["history"]
-    print(f"one resident, {history['sessions']} sessions of {history['per_session']} messages: p50 "
-          f"{history['first_session_p50_ms']:.0f} ms in the first session, {history['last_session_p50_ms']:.0f} ms "
-          "in the last")
+    print(
+        f"one resident, {history['sessions']} sessions of {history['per_session']} messages: p50 "
+        f"{history['first_session_p50_ms']:.0f} ms in the first session, {history['last_session_p50_ms']:.0f} ms "
+        "in the last"
+    )
     print(f"NLU parse alone: p50 {results['parse']['p50_ms']:.0f} ms, p99 {results['parse']['p99_ms']:.0f} ms")
     print("resident set size (MB):", json.dumps(results["rss_mb"], ensure_ascii=False), "(target: Rasa < 1536)")
-    print(f"training time: {results['training_s']} s" if results["training_s"] else
-          "training time: not recorded for this model (train it with `legalbot train --force`)")
+    print(
+        f"training time: {results['training_s']} s"
+        if results["training_s"]
+        else "training time: not recorded for this model (train it with `legalbot train --force`)"
+    )
     print(f"edited answer live after {results['edit_to_live_s']} s")

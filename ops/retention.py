@@ -5,31 +5,19 @@ tell the assistant is personal, so a conversation is deleted once its last messa
 LEGALBOT_CONVERSATION_DAYS (default 30). Cases handed to advisers keep their own record
 (handoff), which this does not touch.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 
 from sqlalchemy import create_engine, delete, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from storage.db import PROJECT_ROOT
-
-DEFAULT_DAYS = 30
 PRUNE_EVERY = 86400  # seconds between two prunings while the assistant serves
 
 log = logging.getLogger(__name__)
-
-
-def store_url() -> str:
-    """Where the Rasa server keeps conversations: TRACKER_STORE_URL, or a SQLite file under var/."""
-    return os.environ.get("TRACKER_STORE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'conversations.db'}")
-
-
-def retention_days() -> int:
-    return int(os.environ.get("LEGALBOT_CONVERSATION_DAYS", DEFAULT_DAYS))
 
 
 def prune(url: str, days: int, now: float | None = None) -> int:
@@ -42,8 +30,7 @@ def prune(url: str, days: int, now: float | None = None) -> int:
         if not inspect(engine).has_table(events.name):
             return 0  # Rasa creates it when it first serves
         cutoff = (now if now is not None else time.time()) - days * 86400
-        stale = (select(events.c.sender_id).group_by(events.c.sender_id)
-                 .having(func.max(events.c.timestamp) < cutoff))
+        stale = select(events.c.sender_id).group_by(events.c.sender_id).having(func.max(events.c.timestamp) < cutoff)
         with engine.begin() as connection:
             senders = list(connection.scalars(stale))
             if senders:  # staleness is judged again by the delete: a resident who just wrote stays

@@ -1,4 +1,5 @@
 """Start and stop the two servers of the consultation core: the action server and Rasa."""
+
 from __future__ import annotations
 
 import ctypes
@@ -8,15 +9,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 
-from ops.retention import store_url
-from storage.db import PROJECT_ROOT
+from config.settings import PROJECT_ROOT, VAR, RedisSettings, Settings
 
 
 class ServiceError(RuntimeError):
@@ -66,8 +66,9 @@ class Servers:
 
 
 @contextmanager
-def running(commands: dict[str, tuple[list[str], str]], env: dict[str, str], url: str, log_dir: Path,
-            timeout: float) -> Iterator[Servers]:
+def running(
+    commands: dict[str, tuple[list[str], str]], env: dict[str, str], url: str, log_dir: Path, timeout: float
+) -> Iterator[Servers]:
     """Start each command in turn and wait until its health URL answers; stop them all at the end."""
     log_dir.mkdir(parents=True, exist_ok=True)
     servers = Servers(url)
@@ -77,8 +78,15 @@ def running(commands: dict[str, tuple[list[str], str]], env: dict[str, str], url
                 raise ServiceError(f"something already answers at {health}; stop it or choose other ports")
             log = log_dir / f"{name.replace(' ', '-')}-{health.rsplit(':', 1)[1].split('/')[0]}.log"
             with log.open("wb") as out:
-                process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                           preexec_fn=_die_with_parent, start_new_session=True)
+                process = subprocess.Popen(
+                    command,
+                    cwd=PROJECT_ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    preexec_fn=_die_with_parent,
+                    start_new_session=True,
+                )
             servers.processes[name] = process
             _wait_until_up(health, process, name, timeout, log)
         yield servers
@@ -105,33 +113,53 @@ def rasa_run(model: Path, port: int, *options: str) -> list[str]:
     return [sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(port), "--enable-api", *options]
 
 
-#: Where endpoints.yml finds Redis (the lock store), unless the environment says otherwise.
-REDIS_DEFAULTS = {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_DB": "0", "REDIS_KEY_PREFIX": "legalbot"}
-
-
-def _check_redis(env: dict[str, str]) -> None:
+def _check_redis(redis_settings: RedisSettings) -> None:
     """Rasa would quietly fall back to an in-memory lock store, which its workers cannot share."""
     import redis
 
     try:
-        redis.Redis(host=env["REDIS_HOST"], port=int(env["REDIS_PORT"]), db=int(env["REDIS_DB"]),
-                    socket_connect_timeout=3).ping()
+        redis.Redis(
+            host=redis_settings.host, port=redis_settings.port, db=redis_settings.db, socket_connect_timeout=3
+        ).ping()
     except redis.RedisError as error:
-        raise ServiceError(f"Redis is not answering at {env['REDIS_HOST']}:{env['REDIS_PORT']} ({error}); "
-                           "start it, or set REDIS_HOST / REDIS_PORT (see the README)") from error
+        raise ServiceError(
+            f"Redis is not answering at {redis_settings.host}:{redis_settings.port} ({error}); "
+            "start it, or set REDIS_HOST / REDIS_PORT (see the README)"
+        ) from error
 
 
-def running_core(model: Path, rasa_port: int = 5005, action_port: int = 5055,
-                 log_dir: Path = PROJECT_ROOT / "var" / "log", timeout: float = 180, rasa_defaults: bool = False):
-    """Run the action server and the Rasa server (REST channel) until the block ends.
-    Both inherit this process's environment, so DATABASE_URL reaches the action server. The
-    Rasa server runs LEGALBOT_RASA_WORKERS Sanic workers (default 2) sharing conversations
-    (TRACKER_STORE_URL) and their locks (Redis); see endpoints.yml. ``rasa_defaults``: the
-    same bot the way a plain `rasa run` serves it (one worker, in-memory stores), the
-    benchmark's reference."""
-    env = {**REDIS_DEFAULTS, "TRACKER_STORE_URL": store_url(),
-           "SANIC_WORKERS": os.environ.get("LEGALBOT_RASA_WORKERS", "2"), **os.environ,
-           "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
+def server_env(settings: Settings, action_port: int) -> dict[str, str]:
+    """The environment of the two servers: this process's, with the settings' values for what
+    endpoints.yml and the action server read (so both see the same settings as this process)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "TRACKER_STORE_URL": settings.tracker_store_url,
+        "REDIS_HOST": settings.redis.host,
+        "REDIS_PORT": str(settings.redis.port),
+        "REDIS_DB": str(settings.redis.db),
+        "REDIS_KEY_PREFIX": settings.redis.key_prefix,
+        "SANIC_WORKERS": str(settings.rasa_workers),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+    }
+
+
+def running_core(
+    model: Path,
+    settings: Settings,
+    rasa_port: int | None = None,
+    action_port: int | None = None,
+    log_dir: Path = VAR / "log",
+    timeout: float = 180,
+    rasa_defaults: bool = False,
+):
+    """Run the action server and the Rasa server (REST channel) until the block ends. The Rasa
+    server runs ``settings.rasa_workers`` Sanic workers sharing conversations (the tracker
+    store) and their locks (Redis); see endpoints.yml. ``rasa_defaults``: the same bot the way a
+    plain `rasa run` serves it (one worker, in-memory stores), the benchmark's reference."""
+    rasa_port = rasa_port or settings.rasa_port
+    action_port = action_port or settings.action_port
+    env = server_env(settings, action_port)
     endpoints = PROJECT_ROOT / "endpoints.yml"
     if rasa_defaults:
         env["SANIC_WORKERS"] = "1"
@@ -139,11 +167,15 @@ def running_core(model: Path, rasa_port: int = 5005, action_port: int = 5055,
         log_dir.mkdir(parents=True, exist_ok=True)
         endpoints.write_text("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n")
     else:
-        _check_redis(env)
+        _check_redis(settings.redis)
     commands = {
-        "action server": ([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-                          f"http://127.0.0.1:{action_port}/health"),
-        "Rasa server": (rasa_run(model, rasa_port, "--endpoints", str(endpoints), "--credentials", "credentials.yml"),
-                        f"http://127.0.0.1:{rasa_port}/"),
+        "action server": (
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+            f"http://127.0.0.1:{action_port}/health",
+        ),
+        "Rasa server": (
+            rasa_run(model, rasa_port, "--endpoints", str(endpoints), "--credentials", "credentials.yml"),
+            f"http://127.0.0.1:{rasa_port}/",
+        ),
     }
     return running(commands, env, f"http://127.0.0.1:{rasa_port}", log_dir, timeout)

@@ -1,32 +1,30 @@
-"""Engine and sessions: SQLite under var/ by default, DATABASE_URL for PostgreSQL."""
+"""The application's database: one engine per URL, migrated to the newest schema on first use,
+and sessions on it. Every room keeps its tables here, on the one declarative ``Base``."""
+
 from __future__ import annotations
 
-import os
-from functools import lru_cache
+from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
-
-def database_url() -> str:
-    default = f"sqlite:///{PROJECT_ROOT / 'var' / 'legalbot.db'}"
-    return os.environ.get("DATABASE_URL", default)
+Base = declarative_base()
 
 
-def engine(url: str | None = None) -> Engine:
-    """The engine of ``url`` (default: DATABASE_URL as it is now), one per URL."""
-    return _engine(url or database_url())
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
 
 
-@lru_cache(maxsize=None)
-def _engine(url: str) -> Engine:
+@cache
+def engine(url: str) -> Engine:
+    """The engine of ``url``, one per URL and process, its schema migrated on creation."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     eng = create_engine(url, future=True, pool_pre_ping=True)
@@ -41,13 +39,24 @@ def alembic_config() -> Config:
 
 
 def migrate(eng: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` with Alembic (knowledge/migrations)."""
+    """Bring the schema to ``revision`` with Alembic (storage/migrations)."""
     config = alembic_config()
     with eng.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
 
-def session(url: str | None = None) -> Session:
-    """A new session; use it as a context manager (``with session() as s, s.begin(): ...``)."""
-    return sessionmaker(engine(url), future=True, expire_on_commit=False)()
+class Database:
+    """One database as the components use it: built from the settings at start-up and handed
+    to whoever needs sessions. The engine is created (and migrated) at the first session."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    @property
+    def engine(self) -> Engine:
+        return engine(self.url)
+
+    def session(self) -> Session:
+        """A new session; use it as a context manager (``with db.session() as s, s.begin(): ...``)."""
+        return sessionmaker(self.engine, future=True, expire_on_commit=False)()

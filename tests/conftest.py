@@ -1,9 +1,10 @@
 """Shared fixtures: real SQLite files and a real PostgreSQL database per test session."""
+
 from __future__ import annotations
 
 import os
 import uuid
-from typing import Iterator
+from collections.abc import Iterator
 
 import psycopg2
 import pytest

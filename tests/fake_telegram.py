@@ -5,6 +5,7 @@ answerCallbackQuery, copyMessage, editMessageText, editMessageReplyMarkup, setMy
 setWebhook; it injects residents' updates and can fail on purpose: 429 with retry_after,
 5xx, or a dropped connection.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,10 +24,10 @@ BOT_USER = {"id": 123456, "is_bot": True, "first_name": "法律助手", "usernam
 _update_ids = itertools.count(int(time.time()))
 
 
-
 @dataclass
 class Sent:
     """A message the bot sent, with the time the fake received it."""
+
     chat_id: int
     message_id: int
     text: str
@@ -51,7 +52,7 @@ class FakeTelegram:
         self.base_url = f"http://127.0.0.1:{self.port}/bot"
         self._runner: web.AppRunner | None = None
 
-    async def __aenter__(self) -> "FakeTelegram":
+    async def __aenter__(self) -> FakeTelegram:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         self._runner = web.AppRunner(app)
@@ -73,12 +74,22 @@ class FakeTelegram:
         return {"id": chat_id, "type": "private", "first_name": "居民"}
 
     def _message(self, chat_id: int, **content) -> dict:
-        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": self._chat(chat_id),
-                "from": {"id": chat_id, "is_bot": False, "first_name": "居民"}, **content}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(chat_id),
+            "from": {"id": chat_id, "is_bot": False, "first_name": "居民"},
+            **content,
+        }
 
     def _quoted(self, sent: Sent) -> dict:
-        return {"message_id": sent.message_id, "date": int(time.time()), "chat": self._chat(sent.chat_id),
-                "from": BOT_USER, "text": sent.text or ""}
+        return {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "chat": self._chat(sent.chat_id),
+            "from": BOT_USER,
+            "text": sent.text or "",
+        }
 
     def text(self, chat_id: int, text: str, reply_to: Sent | None = None) -> dict:
         """A message typed in a private chat (the chat id is the user's id); ``reply_to``: a
@@ -106,9 +117,13 @@ class FakeTelegram:
     def press(self, sent: Sent, title: str, user_id: int | None = None) -> dict:
         """A button pressed, by the chat's user or (``user_id``) by someone else."""
         data = next(b["callback_data"] for b in sent.buttons if b["text"] == title)
-        query = {"id": f"cb-{next(self._message_ids)}",
-                 "from": {"id": user_id or sent.chat_id, "is_bot": False, "first_name": "用户"},
-                 "chat_instance": "ci", "message": self._quoted(sent), "data": data}
+        query = {
+            "id": f"cb-{next(self._message_ids)}",
+            "from": {"id": user_id or sent.chat_id, "is_bot": False, "first_name": "用户"},
+            "chat_instance": "ci",
+            "message": self._quoted(sent),
+            "data": data,
+        }
         return self._push({"update_id": next(_update_ids), "callback_query": query})
 
     def redeliver(self, update: dict) -> None:
@@ -152,11 +167,19 @@ class FakeTelegram:
             return web.Response()
         if fault and fault.startswith("429"):
             retry_after = int(fault.split(":")[1])
-            return web.json_response({"ok": False, "error_code": 429, "description": "Too Many Requests",
-                                      "parameters": {"retry_after": retry_after}}, status=429)
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests",
+                    "parameters": {"retry_after": retry_after},
+                },
+                status=429,
+            )
         if fault and fault.startswith("5"):
-            return web.json_response({"ok": False, "error_code": int(fault), "description": "Bad Gateway"},
-                                     status=int(fault))
+            return web.json_response(
+                {"ok": False, "error_code": int(fault), "description": "Bad Gateway"}, status=int(fault)
+            )
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return web.json_response({"ok": True, "result": True})
@@ -181,15 +204,32 @@ class FakeTelegram:
     async def _m_sendMessage(self, params: dict) -> dict:
         markup = params.get("reply_markup") or {}
         buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
-        sent = Sent(int(params["chat_id"]), next(self._message_ids), params["text"], params.get("parse_mode"),
-                    buttons, time.monotonic())
+        sent = Sent(
+            int(params["chat_id"]),
+            next(self._message_ids),
+            params["text"],
+            params.get("parse_mode"),
+            buttons,
+            time.monotonic(),
+        )
         self.sent.append(sent)
-        return {"message_id": sent.message_id, "date": int(time.time()), "chat": self._chat(sent.chat_id),
-                "from": BOT_USER, "text": sent.text}
+        return {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "chat": self._chat(sent.chat_id),
+            "from": BOT_USER,
+            "text": sent.text,
+        }
 
     async def _m_copyMessage(self, params: dict) -> dict:
-        sent = Sent(int(params["chat_id"]), next(self._message_ids),
-                    f"[copy of {params['from_chat_id']}:{params['message_id']}]", None, [], time.monotonic())
+        sent = Sent(
+            int(params["chat_id"]),
+            next(self._message_ids),
+            f"[copy of {params['from_chat_id']}:{params['message_id']}]",
+            None,
+            [],
+            time.monotonic(),
+        )
         self.sent.append(sent)
         return {"message_id": sent.message_id}
 
@@ -202,5 +242,9 @@ class FakeTelegram:
         return True
 
     async def _m_editMessageText(self, params: dict) -> dict:
-        return {"message_id": int(params.get("message_id", 0)), "date": int(time.time()),
-                "chat": self._chat(int(params.get("chat_id", 0))), "text": params.get("text", "")}
+        return {
+            "message_id": int(params.get("message_id", 0)),
+            "date": int(time.time()),
+            "chat": self._chat(int(params.get("chat_id", 0))),
+            "text": params.get("text", ""),
+        }

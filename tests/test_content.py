@@ -1,4 +1,5 @@
 """The shipped content and the checks that keep a wrong citation away from residents."""
+
 from collections import Counter
 
 import pytest
@@ -10,9 +11,15 @@ SHIPPED = read_content()
 
 
 def spec(**changes) -> EntrySpec:
-    base = dict(slug="inherit-test-entry", topic="civil.inheritance", title="测试", answer="以最后的遗嘱为准。",
-                examples=[f"问题{i}" for i in range(8)],
-                citations=[CitationSpec(law="中华人民共和国民法典", article=1142)], origin="test.yml")
+    base = dict(
+        slug="inherit-test-entry",
+        topic="civil.inheritance",
+        title="测试",
+        answer="以最后的遗嘱为准。",
+        examples=[f"问题{i}" for i in range(8)],
+        citations=[CitationSpec(law="中华人民共和国民法典", article=1142)],
+        origin="test.yml",
+    )
     return EntrySpec(**{**base, **changes})
 
 
@@ -56,7 +63,9 @@ def test_a_law_marked_repealed_in_the_statute_database_is_rejected():
 
 
 def test_a_quote_must_be_the_statute_text():
-    good = CitationSpec(law="中华人民共和国民法典", article=1142, quote="立有数份遗嘱，内容相抵触的，以最后的遗嘱为准。")
+    good = CitationSpec(
+        law="中华人民共和国民法典", article=1142, quote="立有数份遗嘱，内容相抵触的，以最后的遗嘱为准。"
+    )
     bad = CitationSpec(law="中华人民共和国民法典", article=1142, quote="公证遗嘱效力优先。")
     assert citation_problem(good) is None
     assert "quote does not match" in citation_problem(bad)
@@ -67,13 +76,16 @@ def test_a_local_rule_needs_its_document_number():
     assert citation_problem(CitationSpec(law="广州市某办法", source="local", number="穗府办规〔2021〕1号")) is None
 
 
-@pytest.mark.parametrize("changes, words", [
-    (dict(examples=["问题"] * 8), "distinct example questions"),
-    (dict(citations=[]), "no citations"),
-    (dict(topic="civil.unknown"), "unknown topic"),
-    (dict(slug="Bad Slug"), "slug"),
-    (dict(answer="很长" * 300), "characters"),
-])
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        (dict(examples=["问题"] * 8), "distinct example questions"),
+        (dict(citations=[]), "no citations"),
+        (dict(topic="civil.unknown"), "unknown topic"),
+        (dict(slug="Bad Slug"), "slug"),
+        (dict(answer="很长" * 300), "characters"),
+    ],
+)
 def test_an_unfit_entry_is_rejected(changes, words):
     assert any(words in p for p in check([spec(**changes)]))
 

@@ -1,5 +1,6 @@
 """Conversations are deleted once their last message is past the retention period, on both
 databases the Rasa tracker store may use, written by Rasa's own SQL tracker store."""
+
 from __future__ import annotations
 
 import asyncio

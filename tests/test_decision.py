@@ -1,12 +1,18 @@
 """The one decision function, on NLU results shaped exactly like Rasa's parse output."""
+
 import pytest
 
 from actions.decision import decide, topic_of_article
 from knowledge.models import Citation, Entry
 
 ENTRIES = {
-    slug: Entry(slug=slug, topic=topic, title=slug, answer="…",
-                citations=[Citation(law="中华人民共和国民法典", article=article, source="statute")])
+    slug: Entry(
+        slug=slug,
+        topic=topic,
+        title=slug,
+        answer="…",
+        citations=[Citation(law="中华人民共和国民法典", article=article, source="statute")],
+    )
     for slug, topic, article in [
         ("inherit-conflicting-wills", "civil.inheritance", 1142),
         ("inherit-handwritten-will", "civil.inheritance", 1134),
@@ -24,8 +30,9 @@ def parse(text, intent, confidence=0.95, selector=(), ranking=None, entities=())
         "intent": {"name": intent, "confidence": confidence},
         "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
         "entities": list(entities),
-        "response_selector": {"default": {"ranking": [
-            {"intent_response_key": key, "confidence": c} for key, c in selector]}},
+        "response_selector": {
+            "default": {"ranking": [{"intent_response_key": key, "confidence": c} for key, c in selector]}
+        },
     }
 
 
@@ -34,25 +41,45 @@ def kb(slug):
 
 
 def test_a_clear_question_is_answered_with_its_citations():
-    d = decide(parse("立了两份遗嘱听边份", "kb_civil_inheritance",
-                     selector=[(kb("inherit-conflicting-wills"), 0.62), (kb("inherit-legal-order"), 0.08)]), ENTRIES)
+    d = decide(
+        parse(
+            "立了两份遗嘱听边份",
+            "kb_civil_inheritance",
+            selector=[(kb("inherit-conflicting-wills"), 0.62), (kb("inherit-legal-order"), 0.08)],
+        ),
+        ENTRIES,
+    )
     assert (d.topic, d.action, d.entry) == ("civil.inheritance", "answer", "inherit-conflicting-wills")
     assert d.citations == [{"law": "中华人民共和国民法典", "article": 1142}]
     assert d.contract()["confidence"] == pytest.approx(0.95 * 0.62, abs=1e-3)
 
 
 def test_two_close_entries_make_a_clarifying_question():
-    d = decide(parse("遗嘱的事", "kb_civil_inheritance",
-                     selector=[(kb("inherit-conflicting-wills"), 0.40), (kb("inherit-handwritten-will"), 0.35),
-                               (kb("inherit-legal-order"), 0.05)]), ENTRIES)
+    d = decide(
+        parse(
+            "遗嘱的事",
+            "kb_civil_inheritance",
+            selector=[
+                (kb("inherit-conflicting-wills"), 0.40),
+                (kb("inherit-handwritten-will"), 0.35),
+                (kb("inherit-legal-order"), 0.05),
+            ],
+        ),
+        ENTRIES,
+    )
     assert d.action == "clarify" and d.entry is None
     assert d.choices == ["inherit-conflicting-wills", "inherit-handwritten-will"]
 
 
 def test_entries_of_the_routed_topic_come_first():
-    d = decide(parse("遗嘱", "kb_civil_inheritance",
-                     selector=[(kb("marriage-divorce-by-agreement"), 0.5), (kb("inherit-handwritten-will"), 0.45)]),
-               ENTRIES)
+    d = decide(
+        parse(
+            "遗嘱",
+            "kb_civil_inheritance",
+            selector=[(kb("marriage-divorce-by-agreement"), 0.5), (kb("inherit-handwritten-will"), 0.45)],
+        ),
+        ENTRIES,
+    )
     assert (d.action, d.entry) == ("answer", "inherit-handwritten-will")
 
 
@@ -63,8 +90,16 @@ def test_a_retired_entry_is_never_answered():
 
 
 def test_fallback_asks_and_offers_the_closest_entries():
-    d = decide(parse("屋企嘅嘢", "nlu_fallback", 0.45, ranking=[("nlu_fallback", 0.45), ("kb_civil_inheritance", 0.3)],
-                     selector=[(kb("inherit-legal-order"), 0.3), (kb("inherit-handwritten-will"), 0.2)]), ENTRIES)
+    d = decide(
+        parse(
+            "屋企嘅嘢",
+            "nlu_fallback",
+            0.45,
+            ranking=[("nlu_fallback", 0.45), ("kb_civil_inheritance", 0.3)],
+            selector=[(kb("inherit-legal-order"), 0.3), (kb("inherit-handwritten-will"), 0.2)],
+        ),
+        ENTRIES,
+    )
     assert (d.topic, d.action) == ("civil.inheritance", "clarify")
     assert d.choices == ["inherit-legal-order", "inherit-handwritten-will"]
 
@@ -91,11 +126,17 @@ def test_an_article_of_a_repealed_law_is_an_article_reply_without_citation():
     assert d.action == "article" and d.citations == [] and d.article.law is None
 
 
-@pytest.mark.parametrize("law, number, topic", [
-    ("中华人民共和国民法典", 188, "civil.general"), ("中华人民共和国民法典", 1077, "civil.marriage"),
-    ("中华人民共和国民法典", 1254, "civil.tort"), ("中华人民共和国村民委员会组织法", 18, "election.committee"),
-    ("中华人民共和国公证法", 26, "notary.elderly"), ("中华人民共和国刑法", 264, "other.legal"),
-])
+@pytest.mark.parametrize(
+    "law, number, topic",
+    [
+        ("中华人民共和国民法典", 188, "civil.general"),
+        ("中华人民共和国民法典", 1077, "civil.marriage"),
+        ("中华人民共和国民法典", 1254, "civil.tort"),
+        ("中华人民共和国村民委员会组织法", 18, "election.committee"),
+        ("中华人民共和国公证法", 26, "notary.elderly"),
+        ("中华人民共和国刑法", 264, "other.legal"),
+    ],
+)
 def test_topic_of_an_article(law, number, topic):
     assert topic_of_article(law, number) == topic
 
@@ -106,27 +147,46 @@ def test_other_legal_questions_go_to_a_person_not_an_answer():
 
 
 def test_a_dispute_already_in_court_is_answered_and_handed_to_a_person():
-    d = decide(parse("我已经起诉了，两份遗嘱听边份", "kb_civil_inheritance",
-                     selector=[(kb("inherit-conflicting-wills"), 0.7)]), ENTRIES)
+    d = decide(
+        parse(
+            "我已经起诉了，两份遗嘱听边份", "kb_civil_inheritance", selector=[(kb("inherit-conflicting-wills"), 0.7)]
+        ),
+        ENTRIES,
+    )
     assert (d.action, d.entry, d.reason) == ("handoff", "inherit-conflicting-wills", "complex")
 
 
 def test_a_request_for_a_person_keeps_the_topic_it_is_about():
-    d = decide(parse("离婚的事我想找律师", "request_human", 0.8,
-                     ranking=[("request_human", 0.8), ("kb_civil_marriage", 0.15)]), ENTRIES)
+    d = decide(
+        parse(
+            "离婚的事我想找律师", "request_human", 0.8, ranking=[("request_human", 0.8), ("kb_civil_marriage", 0.15)]
+        ),
+        ENTRIES,
+    )
     assert (d.action, d.topic, d.reason) == ("handoff", "civil.marriage", "request")
 
 
 def test_a_picked_button_answers_that_entry():
-    d = decide(parse('/choose_entry{"entry":"inherit-handwritten-will"}', "choose_entry", 1.0,
-                     entities=[{"entity": "entry", "value": "inherit-handwritten-will"}]), ENTRIES)
+    d = decide(
+        parse(
+            '/choose_entry{"entry":"inherit-handwritten-will"}',
+            "choose_entry",
+            1.0,
+            entities=[{"entity": "entry", "value": "inherit-handwritten-will"}],
+        ),
+        ENTRIES,
+    )
     assert (d.action, d.entry) == ("answer", "inherit-handwritten-will")
 
 
-@pytest.mark.parametrize("intent, topic, action", [
-    ("greet", "smalltalk", "smalltalk"), ("thanks", "smalltalk", "smalltalk"),
-    ("out_of_scope", "out_of_scope", "out_of_scope"),
-])
+@pytest.mark.parametrize(
+    "intent, topic, action",
+    [
+        ("greet", "smalltalk", "smalltalk"),
+        ("thanks", "smalltalk", "smalltalk"),
+        ("out_of_scope", "out_of_scope", "out_of_scope"),
+    ],
+)
 def test_general_intents(intent, topic, action):
     d = decide(parse("你好", intent), ENTRIES)
     assert (d.topic, d.action) == (topic, action)

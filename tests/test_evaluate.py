@@ -1,12 +1,21 @@
 """The routing figures' arithmetic (the figures themselves are printed, never asserted)."""
+
 from ops.evaluate import _recall_mrr, routing_figures
 
 
 def test_alt_topics_count_as_correct_and_precision_is_per_predicted_topic():
-    rows = [{"topic": "civil.contract", "alt": ["civil.general"]}, {"topic": "civil.contract"},
-            {"topic": "other.legal"}, {"topic": "other.legal", "action": "handoff"}]
-    predictions = [{"topic": "civil.general", "action": "answer"}, {"topic": "other.legal", "action": "handoff"},
-                   {"topic": "other.legal", "action": "handoff"}, {"topic": "civil.contract", "action": "clarify"}]
+    rows = [
+        {"topic": "civil.contract", "alt": ["civil.general"]},
+        {"topic": "civil.contract"},
+        {"topic": "other.legal"},
+        {"topic": "other.legal", "action": "handoff"},
+    ]
+    predictions = [
+        {"topic": "civil.general", "action": "answer"},
+        {"topic": "other.legal", "action": "handoff"},
+        {"topic": "other.legal", "action": "handoff"},
+        {"topic": "civil.contract", "action": "clarify"},
+    ]
     figures = routing_figures(rows, predictions)
     assert figures["topic_accuracy"] == 0.5
     assert figures["recall"] == {"civil.contract": 0.5, "other.legal": 0.5}

@@ -1,5 +1,6 @@
 """The handoff's rules on real SQLite and PostgreSQL: routing, the life of a case, the timers,
 who may take a case, and the shipped registry."""
+
 from __future__ import annotations
 
 import threading
@@ -8,27 +9,32 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from config.settings import HandoffSettings
 from handoff import intake
-from handoff import texts
 from handoff.cases import InvalidTransition, move, open_intake
 from handoff.conversation import from_adviser, from_resident
 from handoff.hours import WorkingHours
 from handoff.models import Adviser, AuditEntry, Case, CaseEvent, CaseMessage, CaseOffer, Village
 from handoff.registry import SEED_REGISTRY, load_registry, match_district, match_villages
 from handoff.routing import available, submit, take
-from handoff.settings import HandoffSettings
 from handoff.timers import run_due
-from storage.db import session
+from storage.db import Database
+from texts import advisers, residents
 
-SETTINGS = HandoffSettings(offer_timeout=timedelta(minutes=10), first_response=timedelta(minutes=30),
-                           next_response=timedelta(hours=2), inactivity_close=timedelta(hours=72))
+SETTINGS = HandoffSettings(
+    offer_timeout=timedelta(minutes=10),
+    first_response=timedelta(minutes=30),
+    next_response=timedelta(hours=2),
+    inactivity_close=timedelta(hours=72),
+)
 MONDAY_10 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # 10:00 in Guangzhou
 SUNDAY_23 = datetime(2026, 11, 29, 15, 0, tzinfo=timezone.utc)  # 23:00 in Guangzhou
+ZONE = SETTINGS.zone
 
 
 @pytest.fixture
 def registry(db_url) -> str:
-    with session(db_url) as s, s.begin():
+    with Database(db_url).session() as s, s.begin():
         load_registry(s, SEED_REGISTRY)
     return db_url
 
@@ -42,8 +48,9 @@ def village(s, code: str) -> Village:
 
 
 def new_case(s, village_code: str | None, district: str = "从化区", chat: int = 4242) -> Case:
-    case = open_intake(s, f"tg-{chat}", "civil.inheritance", "request",
-                       [{"from": "resident", "text": "两份遗嘱听哪份"}])
+    case = open_intake(
+        s, f"tg-{chat}", "civil.inheritance", "request", [{"from": "resident", "text": "两份遗嘱听哪份"}]
+    )
     case.district = district
     case.village_id = village(s, village_code).id if village_code else None
     return case
@@ -57,12 +64,12 @@ def offers(s, case: Case) -> list[tuple[str, str]]:
 # --- working hours ----------------------------------------------------------------------------
 def test_working_hours_in_local_time():
     hours = WorkingHours.parse("mon-fri 09:00-12:00,14:00-17:30")
-    assert hours.open_at(MONDAY_10)
-    assert not hours.open_at(MONDAY_10 + timedelta(hours=3))  # 13:00, lunch
-    assert not hours.open_at(SUNDAY_23)
-    opening = hours.next_opening(SUNDAY_23)
+    assert hours.open_at(MONDAY_10, ZONE)
+    assert not hours.open_at(MONDAY_10 + timedelta(hours=3), ZONE)  # 13:00, lunch
+    assert not hours.open_at(SUNDAY_23, ZONE)
+    opening = hours.next_opening(SUNDAY_23, ZONE)
     assert (opening.weekday(), opening.hour, opening.minute) == (0, 9, 0)  # Monday 09:00 local
-    assert WorkingHours.parse("daily 00:00-24:00").open_at(SUNDAY_23)
+    assert WorkingHours.parse("daily 00:00-24:00").open_at(SUNDAY_23, ZONE)
     assert WorkingHours.parse("sat-mon 09:00-10:00").days == frozenset({5, 6, 0})
     for bad in ("weekdays 9-5", "mon-fri 18:00-09:00", "mon-fri 09:70-10:00"):
         with pytest.raises(ValueError):
@@ -71,7 +78,7 @@ def test_working_hours_in_local_time():
 
 # --- the registry -----------------------------------------------------------------------------
 def test_the_shipped_registry_covers_every_village_and_district(registry):
-    with session(registry) as s:
+    with Database(registry).session() as s:
         villages = s.scalars(select(Village)).all()
         advisers = s.scalars(select(Adviser)).all()
         assert len({v.district for v in villages}) >= 2 and len(villages) >= 24 and len(advisers) >= 12
@@ -81,7 +88,7 @@ def test_the_shipped_registry_covers_every_village_and_district(registry):
 
 
 def test_residents_name_their_village_their_own_way(registry):
-    with session(registry) as s:
+    with Database(registry).session() as s:
         assert match_district(s, "從化") == "从化区"
         assert match_district(s, "天河区") == "天河区" and match_district(s, "火星") is None
         for said in ("南平村", "我系南平村嘅", "南平村委会", "温泉镇南平", "  南平 "):
@@ -94,7 +101,7 @@ def test_residents_name_their_village_their_own_way(registry):
 
 # --- routing ----------------------------------------------------------------------------------
 def test_the_least_loaded_adviser_of_the_village_is_offered_first(registry):
-    with session(registry) as s, s.begin():
+    with Database(registry).session() as s, s.begin():
         chen, liang = adviser(s, "chh-chen"), adviser(s, "chh-liang")  # both cover 南平村
         for n in range(2):  # 陈 already holds two cases
             busy = new_case(s, "chh-wq-nanping", chat=100 + n)
@@ -105,22 +112,22 @@ def test_the_least_loaded_adviser_of_the_village_is_offered_first(registry):
         assert offers(s, case) == [("chh-liang", "open")]
         message = s.scalars(select(CaseMessage).where(CaseMessage.chat_id == liang.telegram_user_id)).one()
         assert "南平村" in message.text and "两份遗嘱听哪份" in message.text
-        assert [b["title"] for b in message.buttons] == [texts.TAKE, texts.PASS]
+        assert [b["title"] for b in message.buttons] == [advisers.TAKE, advisers.PASS]
 
 
 def test_full_inactive_and_off_duty_advisers_are_skipped(registry):
-    with session(registry) as s, s.begin():
+    with Database(registry).session() as s, s.begin():
         chen, liang = adviser(s, "chh-chen"), adviser(s, "chh-liang")
         liang.active = False
         chen.capacity = 0
-        assert available(s, [chen, liang], MONDAY_10) == []
+        assert available(s, [chen, liang], MONDAY_10, ZONE) == []
         chen.capacity = 5
-        assert available(s, [chen, liang], MONDAY_10) == [chen]
-        assert available(s, [chen], MONDAY_10 + timedelta(hours=3)) == []  # lunch break
+        assert available(s, [chen, liang], MONDAY_10, ZONE) == [chen]
+        assert available(s, [chen], MONDAY_10 + timedelta(hours=3), ZONE) == []  # lunch break
 
 
 def test_out_of_hours_the_resident_is_told_when_to_expect_an_answer(registry):
-    with session(registry) as s, s.begin():
+    with Database(registry).session() as s, s.begin():
         for code in ("chh-duty-li",):
             adviser(s, code).hours = "mon-fri 08:30-21:00"
         case = new_case(s, "chh-wq-nanping")
@@ -132,7 +139,7 @@ def test_out_of_hours_the_resident_is_told_when_to_expect_an_answer(registry):
 
 
 def test_nobody_accepts_then_the_next_then_the_pool(registry):
-    with session(registry) as s, s.begin():
+    with Database(registry).session() as s, s.begin():
         case = new_case(s, "chh-wq-nanping")
         submit(s, case, SETTINGS, MONDAY_10)
         run_due(s, SETTINGS, MONDAY_10 + timedelta(minutes=11))
@@ -143,7 +150,7 @@ def test_nobody_accepts_then_the_next_then_the_pool(registry):
 
 
 def test_an_adviser_without_an_offer_cannot_take_the_case(registry):
-    with session(registry) as s, s.begin():
+    with Database(registry).session() as s, s.begin():
         case = new_case(s, "chh-wq-nanping")
         submit(s, case, SETTINGS, MONDAY_10)
         outsider = adviser(s, "th-wu")  # registered, but for another district
@@ -155,7 +162,7 @@ def test_an_adviser_without_an_offer_cannot_take_the_case(registry):
 
 def test_two_advisers_take_at_once_and_exactly_one_wins(registry):
     """Two sessions, two threads, the same moment: one conditional UPDATE decides."""
-    with session(registry) as s, s.begin():
+    with Database(registry).session() as s, s.begin():
         case = new_case(s, None, district="天河区")
         for code in ("th-duty-zhao", "th-duty-feng"):
             adviser(s, code).active = True
@@ -166,7 +173,7 @@ def test_two_advisers_take_at_once_and_exactly_one_wins(registry):
     barrier = threading.Barrier(2)
 
     def press(code: str) -> None:
-        with session(registry) as s, s.begin():
+        with Database(registry).session() as s, s.begin():
             me = adviser(s, code)
             barrier.wait()
             results[code] = take(s, case_id, me, SETTINGS, MONDAY_10).taken
@@ -177,7 +184,7 @@ def test_two_advisers_take_at_once_and_exactly_one_wins(registry):
     for thread in threads:
         thread.join()
     assert sorted(results.values()) == [False, True]
-    with session(registry) as s:
+    with Database(registry).session() as s:
         events = s.scalars(select(CaseEvent.to_status).where(CaseEvent.case_id == case_id)).all()
         winner = next(code for code, won in results.items() if won)
         assert s.get(Case, case_id).adviser_id == adviser(s, winner).id
@@ -194,10 +201,12 @@ def taken_case(s) -> tuple[Case, Adviser]:
 
 
 def test_messages_sent_while_waiting_reach_the_adviser_who_takes_the_case(registry):
-    with session(registry) as s, s.begin():
+    with Database(registry).session() as s, s.begin():
         case = new_case(s, "chh-wq-nanping")
         submit(s, case, SETTINGS, MONDAY_10)
-        assert from_resident(s, case, "仲有一件事", (4242, 7), False, SETTINGS, MONDAY_10) == texts.WAITING_FOR_ADVISER
+        assert (
+            from_resident(s, case, "仲有一件事", (4242, 7), False, SETTINGS, MONDAY_10) == residents.WAITING_FOR_ADVISER
+        )
         assert from_resident(s, case, "仲有一件事", (4242, 7), False, SETTINGS, MONDAY_10) is None  # redelivered
         chen = adviser(s, "chh-chen")
         take(s, case.id, chen, SETTINGS, MONDAY_10)
@@ -207,11 +216,12 @@ def test_messages_sent_while_waiting_reach_the_adviser_who_takes_the_case(regist
 
 
 def test_reminders_and_inactivity_come_from_the_stored_timers(registry):
-    with session(registry) as s, s.begin():
+    with Database(registry).session() as s, s.begin():
         case, chen = taken_case(s)
         run_due(s, SETTINGS, MONDAY_10 + timedelta(minutes=31))  # no first reply yet
-        reminders = s.scalars(select(CaseMessage.text).where(CaseMessage.chat_id == chen.telegram_user_id,
-                                                             CaseMessage.text.like("提醒%"))).all()
+        reminders = s.scalars(
+            select(CaseMessage.text).where(CaseMessage.chat_id == chen.telegram_user_id, CaseMessage.text.like("提醒%"))
+        ).all()
         assert len(reminders) == 1
         run_due(s, SETTINGS, MONDAY_10 + timedelta(minutes=45))
         assert s.scalars(select(CaseMessage.text).where(CaseMessage.text.like("提醒%"))).all() == reminders  # once
@@ -225,7 +235,7 @@ def test_reminders_and_inactivity_come_from_the_stored_timers(registry):
 
 
 def test_a_case_moves_only_along_its_life(registry):
-    with session(registry) as s, s.begin():
+    with Database(registry).session() as s, s.begin():
         case, _ = taken_case(s)
         with pytest.raises(InvalidTransition):
             move(s, case, "intake", "system")
@@ -236,14 +246,14 @@ def test_a_case_moves_only_along_its_life(registry):
 
 # --- intake -------------------------------------------------------------------------------------
 def test_intake_asks_district_village_and_consent_before_anyone_sees_the_case(registry):
-    with session(registry) as s, s.begin():
+    with Database(registry).session() as s, s.begin():
         case = open_intake(s, "tg-5151", "civil.property", "request", [])
         first = intake.start(s, case)[0]
         assert "从化区" in [b["title"] for b in first.buttons]
         village_question = intake.step(s, case, "#district:从化区", SETTINGS, MONDAY_10)[0]
         assert "哪个村" in village_question.text
         pick = intake.step(s, case, "南坑", SETTINGS, MONDAY_10)[0]  # unsure: the resident picks
-        assert texts.PICK_VILLAGE == pick.text and len(pick.buttons) >= 2
+        assert pick.text == residents.PICK_VILLAGE and len(pick.buttons) >= 2
         nanping = village(s, "chh-wq-nanping")
         consent = intake.step(s, case, f"#village:{nanping.id}", SETTINGS, MONDAY_10)[0]
         assert "从化区南平村" in consent.text
@@ -253,11 +263,11 @@ def test_intake_asks_district_village_and_consent_before_anyone_sees_the_case(re
 
 
 def test_refusing_consent_shares_nothing(registry):
-    with session(registry) as s, s.begin():
+    with Database(registry).session() as s, s.begin():
         case = open_intake(s, "tg-5152", "civil.property", "request", [])
         intake.step(s, case, "#district:?", SETTINGS, MONDAY_10)
         reply = intake.step(s, case, "唔同意", SETTINGS, MONDAY_10)[0]
-        assert reply.text == texts.CONSENT_REFUSED and case.status == "abandoned"
+        assert reply.text == residents.CONSENT_REFUSED and case.status == "abandoned"
         assert s.scalars(select(CaseOffer)).all() == [] and s.scalars(select(CaseMessage)).all() == []
 
 
@@ -268,10 +278,26 @@ def test_advisers_are_managed_with_the_command_line(tmp_path, monkeypatch, capsy
     url = f"sqlite:///{tmp_path / 'office.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     assert main(["advisers", "load"]) == 0
-    assert main(["advisers", "add", "chh-new", "--name", "新顾问", "--telegram-id", "700100077",
-                 "--villages", "chh-wq-shikeng", "--hours", "daily 08:00-20:00"]) == 0
+    assert (
+        main(
+            [
+                "advisers",
+                "add",
+                "chh-new",
+                "--name",
+                "新顾问",
+                "--telegram-id",
+                "700100077",
+                "--villages",
+                "chh-wq-shikeng",
+                "--hours",
+                "daily 08:00-20:00",
+            ]
+        )
+        == 0
+    )
     assert main(["advisers", "add", "chh-bad", "--name", "错", "--telegram-id", "1", "--villages", "nowhere"]) == 1
-    with session(url) as s, s.begin():
+    with Database(url).session() as s, s.begin():
         case = new_case(s, "chh-wq-nanping")
         submit(s, case, SETTINGS, MONDAY_10)
         case_id = case.id
@@ -280,7 +306,7 @@ def test_advisers_are_managed_with_the_command_line(tmp_path, monkeypatch, capsy
     assert main(["cases", str(case_id)]) == 0
     out = capsys.readouterr().out
     assert "chh-new" in out and "石坑村" in out and "INACTIVE" in out
-    with session(url) as s:
+    with Database(url).session() as s:
         assert s.get(Case, case_id).status == "queued"  # offered again on the next tick
         assert offers(s, s.get(Case, case_id)) == [("chh-chen", "withdrawn")]
         assert not s.scalars(select(Adviser).where(Adviser.code == "chh-bad")).all()
@@ -289,8 +315,8 @@ def test_advisers_are_managed_with_the_command_line(tmp_path, monkeypatch, capsy
 def test_an_adviser_taken_off_duty_gives_back_the_cases_they_hold(registry):
     from handoff.registry import set_active
 
-    with session(registry) as s, s.begin():
-        case, chen = taken_case(s)
+    with Database(registry).session() as s, s.begin():
+        case, _chen = taken_case(s)
         set_active(s, "chh-chen", False)
         assert case.status == "queued" and case.adviser_id is None
         told = s.scalars(select(CaseMessage.text).where(CaseMessage.chat_id == 4242)).all()
@@ -303,7 +329,7 @@ def test_an_adviser_taken_off_duty_gives_back_the_cases_they_hold(registry):
 
 
 def test_an_adviser_silent_after_a_reminder_loses_the_case_to_the_next(registry):
-    with session(registry) as s, s.begin():
+    with Database(registry).session() as s, s.begin():
         case, chen = taken_case(s)
         run_due(s, SETTINGS, MONDAY_10 + timedelta(minutes=31))  # reminder
         assert case.adviser_id == chen.id and case.reminded_at is not None
@@ -311,13 +337,16 @@ def test_an_adviser_silent_after_a_reminder_loses_the_case_to_the_next(registry)
         assert case.adviser_id is None and case.status in ("queued", "offered")
         run_due(s, SETTINGS, MONDAY_10 + timedelta(hours=3))  # 13:00: the village's advisers are at lunch
         assert offers(s, case)[-1] == ("chh-duty-li", "open")
-        taken_away = s.scalars(select(CaseMessage.text).where(CaseMessage.chat_id == chen.telegram_user_id,
-                                                              CaseMessage.text.like("%已转给其他顾问%"))).all()
+        taken_away = s.scalars(
+            select(CaseMessage.text).where(
+                CaseMessage.chat_id == chen.telegram_user_id, CaseMessage.text.like("%已转给其他顾问%")
+            )
+        ).all()
         assert len(taken_away) == 1
 
 
 def test_offers_that_no_longer_stand_lose_their_buttons(registry):
-    with session(registry) as s, s.begin():
+    with Database(registry).session() as s, s.begin():
         for code in ("th-duty-zhao", "th-duty-feng"):
             adviser(s, code).active = True
         case = new_case(s, None, district="天河区")

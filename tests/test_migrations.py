@@ -1,11 +1,13 @@
 """The Alembic migrations build exactly the schema the models describe, and can be undone."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-import handoff.models  # noqa: F401 - the handoff tables are part of the schema
-from storage.db import engine, migrate
-from knowledge.models import Base
+import bot.telegram.models  # noqa: F401 - every room's tables are part of the schema
+import handoff.models  # noqa: F401
+import knowledge.models  # noqa: F401
+from storage.db import Base, engine, migrate
 
 
 def test_the_migrated_schema_matches_the_models(db_url):
@@ -18,8 +20,18 @@ def test_downgrade_to_nothing_and_back(db_url):
     migrate_down(eng)
     assert set(inspect(eng).get_table_names()) <= {"alembic_version"}
     migrate(eng)
-    assert {"entries", "citations", "examples", "telegram_updates", "cases", "case_events", "case_messages",
-            "advisers", "villages", "audit_log"} <= set(inspect(eng).get_table_names())
+    assert {
+        "entries",
+        "citations",
+        "examples",
+        "telegram_updates",
+        "cases",
+        "case_events",
+        "case_messages",
+        "advisers",
+        "villages",
+        "audit_log",
+    } <= set(inspect(eng).get_table_names())
 
 
 def migrate_down(eng) -> None:

@@ -1,22 +1,23 @@
 """Generated training data and the model's cache key."""
+
 import shutil
 
 import yaml
 
 from knowledge.content import load
-from storage.db import session
-from nlu.build import build
+from knowledge.training_data import build
 from nlu.train import TRAINING_INPUTS, model_key
+from storage.db import Database
 from tests.test_content import spec
 
 
 def test_training_data_has_every_published_entry_and_no_retired_one(tmp_path):
     url = f"sqlite:///{tmp_path / 'kb.db'}"
-    with session(url) as s, s.begin():
+    with Database(url).session() as s, s.begin():
         load(s, [spec(), spec(slug="inherit-old-entry")])
-    with session(url) as s, s.begin():
+    with Database(url).session() as s, s.begin():
         load(s, [spec()])  # inherit-old-entry is retired
-    with session(url) as s:
+    with Database(url).session() as s:
         data = yaml.safe_load(build(s, tmp_path / "kb").read_text(encoding="utf-8"))
     assert [item["intent"] for item in data["nlu"]] == ["kb_civil_inheritance/inherit-test-entry"]
     assert data["nlu"][0]["examples"].splitlines()[0] == "- 问题0"

@@ -1,4 +1,5 @@
 """Statute retrieval over the Civil Code."""
+
 from knowledge import retrieval
 from knowledge.models import Citation, Entry
 from knowledge.statutes import CIVIL_CODE
@@ -30,8 +31,11 @@ def test_the_routed_topic_favours_its_book():
 
 
 def test_the_citations_of_matched_entries_lift_their_articles():
-    entry = Entry(slug="inherit-conflicting-wills", topic="civil.inheritance",
-                  citations=[Citation(law=CIVIL_CODE, article=1142, source="statute")])
+    entry = Entry(
+        slug="inherit-conflicting-wills",
+        topic="civil.inheritance",
+        citations=[Citation(law=CIVIL_CODE, article=1142, source="statute")],
+    )
     without = articles(retrieval.search("我爸写了好几份那个东西，听哪份", k=5))
     with_entry = articles(retrieval.search("我爸写了好几份那个东西，听哪份", k=5, matched=[(entry, 0.9)]))
     assert 1142 not in without and with_entry[0] == 1142

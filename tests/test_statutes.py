@@ -1,7 +1,13 @@
 import pytest
 
-from knowledge.statutes import (CIVIL_CODE, article_label, find_article, parse_article_ref, repealed_name,
-                                resolve_law_name)
+from knowledge.statutes import (
+    CIVIL_CODE,
+    article_label,
+    find_article,
+    parse_article_ref,
+    repealed_name,
+    resolve_law_name,
+)
 
 
 def test_find_article_returns_the_text_in_force():
@@ -30,15 +36,18 @@ def test_laws_in_force_are_not_called_repealed(name):
     assert repealed_name(name) is None
 
 
-@pytest.mark.parametrize("text, law, number", [
-    ("民法典第1134条", CIVIL_CODE, 1134),
-    ("请问民法典第一千一百三十四条说什么", CIVIL_CODE, 1134),
-    ("民法典 第 1077 条", CIVIL_CODE, 1077),
-    ("村民委员会组织法第十六条", "中华人民共和国村民委员会组织法", 16),
-    ("我想看《中华人民共和国公证法》第二十六条", "中华人民共和国公证法", 26),
-    ("劳动合同法第八十二条", "中华人民共和国劳动合同法", 82),
-    ("民法典第一千零七十七条", CIVIL_CODE, 1077),
-])
+@pytest.mark.parametrize(
+    "text, law, number",
+    [
+        ("民法典第1134条", CIVIL_CODE, 1134),
+        ("请问民法典第一千一百三十四条说什么", CIVIL_CODE, 1134),
+        ("民法典 第 1077 条", CIVIL_CODE, 1077),
+        ("村民委员会组织法第十六条", "中华人民共和国村民委员会组织法", 16),
+        ("我想看《中华人民共和国公证法》第二十六条", "中华人民共和国公证法", 26),
+        ("劳动合同法第八十二条", "中华人民共和国劳动合同法", 82),
+        ("民法典第一千零七十七条", CIVIL_CODE, 1077),
+    ],
+)
 def test_article_references_are_parsed_with_chinese_or_arabic_numerals(text, law, number):
     ref = parse_article_ref(text)
     assert (ref.law, ref.number) == (law, number)

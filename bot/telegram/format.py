@@ -1,5 +1,6 @@
 """Replies made safe and readable for Telegram: HTML-escaped, split under the length limit,
 buttons as inline keyboards whose callback data fits Telegram's 64 bytes."""
+
 from __future__ import annotations
 
 import html
@@ -7,10 +8,12 @@ import json
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from texts import residents
+
 MESSAGE_LIMIT = 4096
 CALLBACK_LIMIT = 64
 _CHOOSE = "/choose_entry"
-_LABELS = ("法律依据：", "如需人工帮助：")
+_LABELS = (residents.LEGAL_BASIS, residents.PERSON_LABEL)  # shown in bold
 
 
 def to_html(paragraph: str) -> str:
@@ -18,7 +21,7 @@ def to_html(paragraph: str) -> str:
     text = html.escape(paragraph, quote=False)
     for label in _LABELS:
         if text.startswith(label):
-            return f"<b>{label}</b>{text[len(label):]}"
+            return f"<b>{label}</b>{text[len(label) :]}"
     return text
 
 
@@ -59,10 +62,7 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 def callback_data(payload: str) -> str:
     """Rasa's button payload in at most 64 bytes: /choose_entry{"entry": slug} becomes e:slug."""
-    if payload.startswith(_CHOOSE):
-        data = "e:" + json.loads(payload[len(_CHOOSE):])["entry"]
-    else:
-        data = payload
+    data = "e:" + json.loads(payload[len(_CHOOSE) :])["entry"] if payload.startswith(_CHOOSE) else payload
     if len(data.encode()) > CALLBACK_LIMIT:
         raise ValueError(f"button payload too long for Telegram: {payload!r}")
     return data
@@ -77,5 +77,6 @@ def payload_from(data: str) -> str:
 def keyboard(buttons: list[dict]) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b["title"], callback_data=callback_data(b["payload"]))]
-                                 for b in buttons])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b["title"], callback_data=callback_data(b["payload"]))] for b in buttons]
+    )

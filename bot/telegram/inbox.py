@@ -1,13 +1,13 @@
 """The durable inbox of Telegram updates: stored first, then handled, then marked done."""
-from __future__ import annotations
 
-from datetime import datetime, timezone
+from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from telegram import Update
 
-from knowledge.models import DeliveryFailure, InboundUpdate
+from bot.telegram.models import DeliveryFailure, InboundUpdate, UpdateStatus
+from storage.db import utcnow
 
 
 def chat_key(update: Update) -> str:
@@ -32,20 +32,27 @@ def next_offset(session: Session) -> int | None:
 
 def pending_chats(session: Session) -> list[str]:
     """Chats with updates still to handle, the one waiting longest first."""
-    query = (select(InboundUpdate.chat_id).where(InboundUpdate.status == "pending")
-             .group_by(InboundUpdate.chat_id).order_by(func.min(InboundUpdate.update_id)))
+    query = (
+        select(InboundUpdate.chat_id)
+        .where(InboundUpdate.status == UpdateStatus.pending)
+        .group_by(InboundUpdate.chat_id)
+        .order_by(func.min(InboundUpdate.update_id))
+    )
     return list(session.scalars(query))
 
 
 def oldest_pending(session: Session, chat: str) -> InboundUpdate | None:
     return session.scalars(
-        select(InboundUpdate).where(InboundUpdate.status == "pending", InboundUpdate.chat_id == chat)
-        .order_by(InboundUpdate.update_id).limit(1)).one_or_none()
+        select(InboundUpdate)
+        .where(InboundUpdate.status == UpdateStatus.pending, InboundUpdate.chat_id == chat)
+        .order_by(InboundUpdate.update_id)
+        .limit(1)
+    ).one_or_none()
 
 
-def finish(session: Session, update_id: int, status: str = "done", error: str | None = None) -> None:
+def finish(session: Session, update_id: int, status: UpdateStatus, error: str | None = None) -> None:
     row = session.get(InboundUpdate, update_id)
-    row.status, row.error, row.done_at = status, error, datetime.now(timezone.utc)
+    row.status, row.error, row.done_at = status, error, utcnow()
     row.attempts += 1
 
 

@@ -1,23 +1,25 @@
 """Delivers the messages cases queue (relayed messages, offers, notices) and runs the case
 timers. Both work from the database, so after a restart whatever was pending goes out."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
-from sqlalchemy import select
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot.telegram.format import keyboard, split_message
 from bot.telegram.inbox import record_delivery_failure
-from handoff.cases import utcnow
-from handoff.models import CaseMessage
-from handoff.settings import HandoffSettings
+from config.settings import HandoffSettings
+from handoff.models import CaseMessage, MessageStatus
+from handoff.repository import pending_case_messages
 from handoff.timers import run_due
-from storage.db import session
 from knowledge.retrieval import civil_code_index
+from storage.db import Database, utcnow
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -35,7 +37,7 @@ async def _send(bot: Bot, row: CaseMessage) -> int:
         copied = await bot.copy_message(row.chat_id, row.source_chat_id, row.source_message_id)
         return copied.message_id
     parts = split_message(row.text)
-    first = None
+    first = 0  # Telegram's message ids start at 1
     for number, text in enumerate(parts, 1):
         markup = keyboard(row.buttons) if number == len(parts) else None
         sent = await bot.send_message(row.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
@@ -43,36 +45,38 @@ async def _send(bot: Bot, row: CaseMessage) -> int:
     return first
 
 
-async def deliver_pending(bot: Bot) -> int:
+async def deliver_pending(bot: Bot, db: Database) -> int:
     """Send queued messages in the order they were written. A network failure leaves the rest
     for the next round; a refusal (blocked bot, deleted chat) is recorded, never dropped quietly."""
-    with session() as s:
-        rows = list(s.scalars(select(CaseMessage).where(CaseMessage.status == "pending")
-                              .order_by(CaseMessage.id).limit(BATCH)))
+    with db.session() as s:
+        rows = pending_case_messages(s, BATCH)
     for row in rows:
         try:
             message_id = await _send(bot, row)
         except (BadRequest, Forbidden) as error:
             log.error("case %s: message %s refused: %s", row.case_id, row.id, error)
-            with session() as s, s.begin():
-                s.get(CaseMessage, row.id).status = "failed"
+            with db.session() as s, s.begin():
+                s.get(CaseMessage, row.id).status = MessageStatus.failed
                 record_delivery_failure(s, row.chat_id, row.text or "(media)", repr(error))
             continue
         except NetworkError as error:  # includes 5xx and timeouts; 429 is waited out by the rate limiter
             log.warning("case messages wait for the network: %s", error)
             return 0
-        with session() as s, s.begin():
+        with db.session() as s, s.begin():
             sent = s.get(CaseMessage, row.id)
-            sent.status, sent.sent_message_id, sent.sent_at = "sent", message_id, utcnow()
+            sent.status, sent.sent_message_id, sent.sent_at = MessageStatus.sent, message_id, utcnow()
     return len(rows)
 
 
 class CaseWorker:
-    """One loop: deliver what cases queued, then run whatever timers came due."""
+    """One loop: deliver what cases queued, then run whatever timers came due. ``clock`` tells
+    the time the timers are judged by (tests drive it)."""
 
-    def __init__(self, bot: Bot, settings: HandoffSettings):
+    def __init__(self, bot: Bot, db: Database, settings: HandoffSettings, clock: Callable[[], datetime] = utcnow):
         self.bot = bot
+        self.db = db
         self.settings = settings
+        self.clock = clock
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -83,11 +87,11 @@ class CaseWorker:
         while True:
             self._wake.clear()
             try:
-                with session() as s, s.begin():
-                    run_due(s, self.settings, utcnow())
-                while await deliver_pending(self.bot) == BATCH:
+                with self.db.session() as s, s.begin():
+                    run_due(s, self.settings, self.clock())
+                while await deliver_pending(self.bot, self.db) == BATCH:
                     pass
-            except Exception:  # noqa: BLE001 - a bad row must not stop every case; it is logged
+            except Exception:
                 log.exception("case worker round failed")
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.settings.tick)

@@ -1,19 +1,21 @@
 """The real consultation core for integration tests: a trained model, the action server and
 the Rasa server on free ports, and a fresh SQLite knowledge base loaded with the shipped content."""
+
 from __future__ import annotations
 
-import os
+import dataclasses
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
 
-from ops.cli import prepare
+from config.settings import Settings
 from ops.servers import free_port, running_core
-
+from ops.training import prepare
+from storage.db import Database
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -28,32 +30,34 @@ class Core:
     url: str
     database_url: str
     model: Path
+    settings: Settings
+
+    @property
+    def db(self) -> Database:
+        return Database(self.database_url)
 
     def say(self, sender: str, text: str) -> list[dict]:
-        response = httpx.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                              timeout=60)
+        response = httpx.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
         response.raise_for_status()
         return response.json()
 
 
 @pytest.fixture(scope="session")
 def core(tmp_path_factory) -> Iterator[Core]:
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'legalbot.db'}"
-    previous = {name: os.environ.get(name) for name in ("DATABASE_URL", "TRACKER_STORE_URL", "REDIS_KEY_PREFIX")}
-    os.environ["DATABASE_URL"] = database_url  # inherited by the action server
-    os.environ["TRACKER_STORE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('conversations') / 'conversations.db'}"
-    os.environ["REDIS_KEY_PREFIX"] = f"test{uuid.uuid4().hex[:12]}"  # this session's locks in Redis
-    try:
-        model = prepare()  # trains only if the training inputs changed since the cached model
-        with running_core(model, rasa_port=free_port(), action_port=free_port(),
-                          log_dir=tmp_path_factory.mktemp("logs")) as servers:
-            yield Core(servers.url, database_url, model)
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    """The servers on this session's own databases, with their locks under this session's prefix
+    in Redis; the settings reach the servers through their environment (ops/servers.py)."""
+    base = Settings.from_env()
+    settings = dataclasses.replace(
+        base,
+        database_url=f"sqlite:///{tmp_path_factory.mktemp('db') / 'legalbot.db'}",
+        tracker_store_url=f"sqlite:///{tmp_path_factory.mktemp('conversations') / 'conversations.db'}",
+        redis=dataclasses.replace(base.redis, key_prefix=f"test{uuid.uuid4().hex[:12]}"),
+    )
+    model = prepare(Database(settings.database_url))  # trains only if the training inputs changed
+    with running_core(
+        model, settings, rasa_port=free_port(), action_port=free_port(), log_dir=tmp_path_factory.mktemp("logs")
+    ) as servers:
+        yield Core(servers.url, settings.database_url, model, settings)
 
 
 @pytest.fixture

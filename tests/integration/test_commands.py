@@ -1,4 +1,5 @@
 """`legalbot route`, `chat`, `statutes` and `train` as a user runs them."""
+
 from __future__ import annotations
 
 import json
@@ -7,21 +8,24 @@ import shutil
 import subprocess
 import sys
 
-from storage.db import PROJECT_ROOT
+from config.settings import PROJECT_ROOT
 
 LEGALBOT = [sys.executable, "-m", "ops.cli"]
 
 
 def run(core, args: list[str], stdin: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": core.database_url}
-    return subprocess.run(LEGALBOT + args, input=stdin, capture_output=True, text=True, cwd=PROJECT_ROOT,
-                          env=env, timeout=300, check=True)
+    return subprocess.run(
+        LEGALBOT + args, input=stdin, capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=300, check=True
+    )
 
 
 def test_route_writes_one_line_per_input_in_order_with_the_contract_fields(core):
-    lines = [json.dumps({"id": "a", "text": "民法典第1134条"}, ensure_ascii=False),
-             "this is not json",
-             json.dumps({"id": "c", "text": "醉驾被查到会不会坐牢", "topic": "other.legal"}, ensure_ascii=False)]
+    lines = [
+        json.dumps({"id": "a", "text": "民法典第1134条"}, ensure_ascii=False),
+        "this is not json",
+        json.dumps({"id": "c", "text": "醉驾被查到会不会坐牢", "topic": "other.legal"}, ensure_ascii=False),
+    ]
     out = run(core, ["route", "--model", str(core.model)], "\n".join(lines) + "\n").stdout.splitlines()
     records = [json.loads(line) for line in out]
     assert len(records) == 3

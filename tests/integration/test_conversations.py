@@ -1,4 +1,5 @@
 """Real conversations through the Rasa server and the action server over HTTP."""
+
 from __future__ import annotations
 
 import json
@@ -7,12 +8,12 @@ import httpx
 import opencc
 from sqlalchemy import select, update
 
-from ops.servers import free_port, running_core
 from handoff.cases import HANDOFF_KEY
 from handoff.models import Case
 from knowledge.content import read_content
-from storage.db import session
 from knowledge.models import Entry, Feedback
+from ops.servers import free_port, running_core
+from storage.db import Database
 
 EXAMPLES = {s.slug: s.examples for s in read_content()}
 
@@ -39,7 +40,7 @@ def test_a_question_gets_its_cited_answer_and_feedback_is_recorded(core, sender)
     assert set(choice) == {"有帮助", "没帮助"}
 
     assert "谢谢" in texts(core.say(sender, choice["有帮助"]))
-    with session(core.database_url) as s:
+    with Database(core.database_url).session() as s:
         feedback = s.scalars(select(Feedback).where(Feedback.sender_id == sender)).one()
     assert (feedback.entry_slug, feedback.helpful) == ("inherit-conflicting-wills", True)
 
@@ -62,7 +63,7 @@ def test_an_article_is_quoted_from_the_statute_database(core, sender):
 def test_danger_gets_safety_information_first_and_a_priority_case(core, sender):
     reply = core.say(sender, "我老公喝醉了在打我，好害怕")
     assert reply[0]["text"].find("110") >= 0
-    with session(core.database_url) as s:
+    with Database(core.database_url).session() as s:
         case = s.scalars(select(Case).where(Case.sender_id == sender)).one()
     assert handed_over(reply) == case.id
     assert case.priority and case.reason == "emergency" and case.status == "intake"
@@ -74,7 +75,7 @@ def test_other_legal_questions_are_offered_a_person_who_gets_the_transcript(core
     assert "超出" in texts(reply)
     offer = buttons(reply)
     case_id = handed_over(core.say(sender, offer["要，请法律顾问联系我"]))
-    with session(core.database_url) as s:
+    with Database(core.database_url).session() as s:
         case = s.scalars(select(Case).where(Case.sender_id == sender)).one()
     assert case.id == case_id
     assert (case.topic, case.reason, case.status) == ("other.legal", "offer_accepted", "intake")
@@ -84,7 +85,7 @@ def test_other_legal_questions_are_offered_a_person_who_gets_the_transcript(core
 def test_declining_the_person_opens_no_case(core, sender):
     core.say(sender, "醉驾被查到会不会坐牢")
     assert "还有其他问题" in texts(core.say(sender, "/deny"))
-    with session(core.database_url) as s:
+    with Database(core.database_url).session() as s:
         assert s.scalars(select(Case).where(Case.sender_id == sender)).all() == []
 
 
@@ -99,7 +100,7 @@ def test_two_failed_turns_in_a_row_offer_a_person(core, sender):
 def test_asking_for_a_person_opens_a_case_about_the_last_question(core, sender):
     core.say(sender, EXAMPLES["election-proxy-voting"][0])
     assert handed_over(core.say(sender, "转人工"))
-    with session(core.database_url) as s:
+    with Database(core.database_url).session() as s:
         case = s.scalars(select(Case).where(Case.sender_id == sender)).one()
     assert (case.topic, case.reason) == ("election.committee", "request")
 
@@ -115,14 +116,14 @@ def test_smalltalk(core, sender):
 
 def test_an_edited_answer_is_live_without_retraining(core, sender):
     slug = "notary-fee-reduction"
-    with session(core.database_url) as s, s.begin():
+    with Database(core.database_url).session() as s, s.begin():
         original = s.scalars(select(Entry.answer).where(Entry.slug == slug)).one()
         s.execute(update(Entry).where(Entry.slug == slug).values(answer="【已更新】" + original))
     try:
-        reply = core.say(sender, f'/choose_entry{json.dumps({"entry": slug})}')
+        reply = core.say(sender, f"/choose_entry{json.dumps({'entry': slug})}")
         assert texts(reply).startswith("【已更新】")
     finally:
-        with session(core.database_url) as s, s.begin():
+        with Database(core.database_url).session() as s, s.begin():
             s.execute(update(Entry).where(Entry.slug == slug).values(answer=original))
 
 
@@ -132,6 +133,7 @@ def test_another_rasa_server_continues_the_conversation_as_after_a_restart(core,
     assert "要，请法律顾问联系我" in buttons(core.say(sender, "醉驾被查到会不会坐牢"))
     monkeypatch.setenv("LEGALBOT_RASA_WORKERS", "1")
     with running_core(core.model, rasa_port=free_port(), action_port=free_port(), log_dir=tmp_path) as fresh:
-        reply = httpx.post(f"{fresh.url}/webhooks/rest/webhook", json={"sender": sender, "message": "/affirm"},
-                           timeout=60).json()
+        reply = httpx.post(
+            f"{fresh.url}/webhooks/rest/webhook", json={"sender": sender, "message": "/affirm"}, timeout=60
+        ).json()
     assert handed_over(reply)

@@ -1,4 +1,5 @@
-"""One message to a resident, as every channel receives it from the router."""
+"""One message to a resident, as every channel receives it: text, and buttons to press."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,0 +1,48 @@
+"""The Telegram channel's tables: the durable inbox of updates and the replies that could not
+be delivered."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, Text
+
+from storage.db import Base, utcnow
+
+
+class UpdateStatus(str, enum.Enum):
+    pending = "pending"  # stored, not yet handled (or the assistant was unreachable)
+    done = "done"
+    failed = "failed"  # handling raised; the resident was told
+
+
+class InboundUpdate(Base):
+    """A Telegram update, stored before it is acknowledged so a crash or restart loses nothing.
+
+    The primary key deduplicates: an update delivered twice is handled once. The polling offset
+    is derived from it (the highest update_id + 1), so it is persisted in the same write.
+    """
+
+    __tablename__ = "telegram_updates"
+
+    update_id = Column(Integer, primary_key=True, autoincrement=False)
+    chat_id = Column(String(40), index=True)
+    payload = Column(JSON, nullable=False)
+    status = Column(String(20), nullable=False, default=UpdateStatus.pending, index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    resident_told_to_wait = Column(Boolean, nullable=False, default=False)
+    error = Column(Text)
+    received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    done_at = Column(DateTime(timezone=True))
+
+
+class DeliveryFailure(Base):
+    """A reply that could not be delivered after every retry, kept for follow-up."""
+
+    __tablename__ = "telegram_delivery_failures"
+
+    id = Column(Integer, primary_key=True)
+    chat_id = Column(String(40), nullable=False, index=True)
+    text = Column(Text, nullable=False)
+    error = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

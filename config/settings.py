@@ -1,0 +1,119 @@
+"""Every setting of legalbot, read from the environment once at start-up and handed to the
+components that need it (nothing else reads the environment). The README lists each variable."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR = PROJECT_ROOT / "var"
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> timedelta:
+    return timedelta(seconds=float(env.get(name, default)))
+
+
+@dataclass(frozen=True)
+class HandoffSettings:
+    """The handoff's timers, so each office can set its own."""
+
+    offer_timeout: timedelta = timedelta(minutes=10)  # an adviser may take a case before it moves on
+    first_response: timedelta = timedelta(minutes=30)  # after taking a case, the adviser's first reply
+    next_response: timedelta = timedelta(hours=2)  # after each resident message
+    inactivity_close: timedelta = timedelta(hours=72)  # the resident's silence that ends a case
+    tick: float = 2.0  # how often the timers are checked, in seconds
+    timezone: str = "Asia/Shanghai"  # the zone advisers' working hours are written in
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> HandoffSettings:
+        return cls(
+            offer_timeout=_seconds(env, "LEGALBOT_OFFER_TIMEOUT", 600),
+            first_response=_seconds(env, "LEGALBOT_FIRST_RESPONSE", 1800),
+            next_response=_seconds(env, "LEGALBOT_NEXT_RESPONSE", 7200),
+            inactivity_close=_seconds(env, "LEGALBOT_INACTIVITY_CLOSE", 72 * 3600),
+            tick=float(env.get("LEGALBOT_TIMER_TICK", 2.0)),
+            timezone=env.get("LEGALBOT_TIMEZONE", cls.timezone),
+        )
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token: str
+    base_url: str = "https://api.telegram.org/bot"
+    webhook_url: str | None = None  # production: Telegram posts updates here; polling when unset
+    webhook_secret: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TelegramSettings | None:
+        """None when no bot token is configured (the local chat is used instead)."""
+        token = env.get("TELEGRAM_BOT_TOKEN")
+        if not token:
+            return None
+        return cls(
+            token=token,
+            base_url=env.get("TELEGRAM_API_BASE_URL", cls.base_url),
+            webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
+            webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
+            webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN", cls.webhook_listen),
+            webhook_port=int(env.get("TELEGRAM_WEBHOOK_PORT", cls.webhook_port)),
+        )
+
+
+@dataclass(frozen=True)
+class RedisSettings:
+    """Where the Rasa server keeps the locks its workers share."""
+
+    host: str = "127.0.0.1"
+    port: int = 6379
+    db: int = 0
+    key_prefix: str = "legalbot"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> RedisSettings:
+        return cls(
+            host=env.get("REDIS_HOST", cls.host),
+            port=int(env.get("REDIS_PORT", cls.port)),
+            db=int(env.get("REDIS_DB", cls.db)),
+            key_prefix=env.get("REDIS_KEY_PREFIX", cls.key_prefix),
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{VAR / 'legalbot.db'}"
+    tracker_store_url: str = f"sqlite:///{VAR / 'conversations.db'}"
+    conversation_days: int = 30  # a conversation is deleted this long after its last message
+    rasa_port: int = 5005
+    action_port: int = 5055
+    rasa_url: str = "http://127.0.0.1:5005"  # where `legalbot chat` finds a running assistant
+    rasa_workers: int = 2
+    redis: RedisSettings = field(default_factory=RedisSettings)
+    telegram: TelegramSettings | None = None
+    handoff: HandoffSettings = field(default_factory=HandoffSettings)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            database_url=env.get("DATABASE_URL", cls.database_url),
+            tracker_store_url=env.get("TRACKER_STORE_URL", cls.tracker_store_url),
+            conversation_days=int(env.get("LEGALBOT_CONVERSATION_DAYS", cls.conversation_days)),
+            rasa_port=int(env.get("RASA_PORT", cls.rasa_port)),
+            action_port=int(env.get("ACTION_PORT", cls.action_port)),
+            rasa_url=env.get("RASA_URL", cls.rasa_url),
+            rasa_workers=int(env.get("LEGALBOT_RASA_WORKERS", cls.rasa_workers)),
+            redis=RedisSettings.from_env(env),
+            telegram=TelegramSettings.from_env(env),
+            handoff=HandoffSettings.from_env(env),
+        )

@@ -1,0 +1,62 @@
+"""The questions the channels and the operator commands ask of the handoff's tables, by name,
+so that neither writes a query of its own."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from handoff.cases import OPEN, WITH_ADVISER
+from handoff.models import Adviser, Case, CaseEvent, CaseMessage, MessageStatus
+
+
+def active_adviser(session: Session, telegram_user_id: int | None) -> Adviser | None:
+    """The registered adviser on duty behind a Telegram user, if any (looked up every time, so
+    taking an adviser off duty takes effect at once)."""
+    if telegram_user_id is None:
+        return None
+    return session.scalars(
+        select(Adviser).where(Adviser.telegram_user_id == telegram_user_id, Adviser.active.is_(True))
+    ).one_or_none()
+
+
+def active_adviser_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Adviser).where(Adviser.active.is_(True))) or 0
+
+
+def all_advisers(session: Session) -> list[Adviser]:
+    return list(session.scalars(select(Adviser).order_by(Adviser.code)))
+
+
+def cases_held_by(session: Session, adviser: Adviser) -> list[Case]:
+    return list(
+        session.scalars(
+            select(Case).where(Case.adviser_id == adviser.id, Case.status.in_(WITH_ADVISER)).order_by(Case.id)
+        )
+    )
+
+
+def case_of_sent_message(session: Session, chat_id: int, message_id: int) -> Case | None:
+    """The case a message the bot sent into this chat belongs to (the stored message map)."""
+    case_id = session.scalar(
+        select(CaseMessage.case_id).where(CaseMessage.chat_id == chat_id, CaseMessage.sent_message_id == message_id)
+    )
+    return session.get(Case, case_id) if case_id is not None else None
+
+
+def open_cases(session: Session) -> list[Case]:
+    """Every case not yet ended, the urgent and the oldest first."""
+    return list(session.scalars(select(Case).where(Case.status.in_(OPEN)).order_by(Case.priority.desc(), Case.id)))
+
+
+def case_history(session: Session, case_id: int) -> list[CaseEvent]:
+    return list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)))
+
+
+def pending_case_messages(session: Session, limit: int) -> list[CaseMessage]:
+    """Messages cases queued and not yet delivered, in the order they were written."""
+    return list(
+        session.scalars(
+            select(CaseMessage).where(CaseMessage.status == MessageStatus.pending).order_by(CaseMessage.id).limit(limit)
+        )
+    )

@@ -1,0 +1,109 @@
+"""`legalbot route`, `eval`, `statutes search` and `bench`: what the assistant does with
+questions, and how well and how fast it does it. They print figures; they assert nothing."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import sys
+import tempfile
+from pathlib import Path
+
+from config.settings import PROJECT_ROOT, Settings
+from knowledge.statutes import find_article
+from ops.batch_route import BatchRouter, run
+from ops.training import prepare
+from storage.db import Database
+
+DEFAULT_EVAL = PROJECT_ROOT.parent / "shared" / "eval" / "stard_dev.jsonl"
+
+
+def _model(args: argparse.Namespace, db: Database) -> Path:
+    return args.model or prepare(db)
+
+
+def route(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    router = BatchRouter(_model(args, db), db)
+    run(router, sys.stdin, sys.stdout, router.route)
+    return 0
+
+
+def evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from ops.evaluate import cross_validate, evaluate_routing, evaluate_statutes
+
+    db = Database(settings.database_url)
+    if args.cross_validation:
+        prepare(db)
+        cross_validate(args.folds)
+        return 0
+    if not args.data.exists():
+        print(f"No evaluation data at {args.data}", file=sys.stderr)
+        return 1
+    if args.statutes:
+        evaluate_statutes(_model(args, db), db, args.data)
+    else:
+        evaluate_routing(_model(args, db), db, args.data, out_dir=PROJECT_ROOT / "results")
+    return 0
+
+
+def statutes_search(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_url)
+    router = BatchRouter(_model(args, db), db)
+    if args.jsonl:
+        run(router, sys.stdin, sys.stdout, lambda text: router.articles(text, args.k))
+        return 0
+    if not args.question:
+        print("Give a question, or --jsonl to read questions from standard input.", file=sys.stderr)
+        return 1
+    for hit in asyncio.run(router.articles(args.question, args.k))["articles"]:
+        article = find_article(hit["law"], hit["article"])
+        print(f"{article.heading}  ({hit['score']:.2f})\n  {article.text[:120]}")
+    return 0
+
+
+def bench(args: argparse.Namespace, settings: Settings) -> int:
+    """On a scratch copy of the knowledge base (the bench edits an answer to time it going live),
+    with its conversations in a scratch SQLite file unless --tracker-store names a database."""
+    from ops.bench import bench as run_bench
+    from ops.servers import free_port
+
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch_settings = dataclasses.replace(
+            settings,
+            database_url=f"sqlite:///{scratch}/bench.db",
+            tracker_store_url=args.tracker_store or f"sqlite:///{scratch}/conversations.db",
+        )
+        model = prepare(Database(scratch_settings.database_url))
+        run_bench(model, scratch_settings, (free_port(), free_port(), free_port()), per_resident=args.per_resident)
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    rt = sub.add_parser("route", help="JSONL questions on stdin -> topic, action, entry, citations")
+    rt.add_argument("--model", type=Path, help="a trained model (default: train or reuse the current one)")
+    rt.set_defaults(func=route)
+
+    e = sub.add_parser("eval", help="print routing figures, or NLU cross-validation")
+    e.add_argument("data", type=Path, nargs="?", default=DEFAULT_EVAL)
+    e.add_argument("--model", type=Path)
+    e.add_argument("--cross-validation", action="store_true")
+    e.add_argument("--statutes", action="store_true", help="statute retrieval: Recall@5 and MRR@5 against BM25")
+    e.add_argument("--folds", type=int, default=3)
+    e.set_defaults(func=evaluate)
+
+    st = sub.add_parser("statutes", help="the statute database").add_subparsers(dest="statutes_command", required=True)
+    ss = st.add_parser("search", help="Civil Code articles relevant to a question")
+    ss.add_argument("question", nargs="?", help="the question (or --jsonl on stdin)")
+    ss.add_argument("-k", type=int, default=5)
+    ss.add_argument("--jsonl", action="store_true", help='JSONL in/out like `route`, adding "articles"')
+    ss.add_argument("--model", type=Path)
+    ss.set_defaults(func=statutes_search)
+
+    b = sub.add_parser(
+        "bench", help="speed of the message path beside Rasa's defaults and a bare rasa run; saves JSON and PNG"
+    )
+    b.add_argument("--per-resident", type=int, default=10, help="messages each simulated resident sends")
+    b.add_argument("--tracker-store", help="an SQLAlchemy URL for the conversations (default: a scratch SQLite file)")
+    b.set_defaults(func=bench)

@@ -1,0 +1,106 @@
+"""`legalbot run`, `chat` and `conversations prune`: serving residents."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import sys
+from collections.abc import Awaitable
+
+from bot.local_chat import chat
+from bot.router import Router
+from config.settings import Settings
+from handoff.repository import active_adviser_count
+from ops.retention import keep_pruning, prune
+from ops.servers import running_core
+from ops.training import prepare
+from storage.db import Database
+
+
+def warn_without_advisers(db: Database) -> None:
+    with db.session() as s:
+        if not active_adviser_count(s):
+            print(
+                "No active advisers are registered: cases will wait in the queue. Load the roster with "
+                "`legalbot advisers load FILE` (the sample: `legalbot advisers load`).",
+                file=sys.stderr,
+            )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """The Telegram channel when TELEGRAM_BOT_TOKEN is set, the local chat otherwise."""
+    settings = dataclasses.replace(settings, rasa_port=args.port, action_port=args.action_port)
+    db = Database(settings.database_url)
+    model = prepare(db)
+    warn_without_advisers(db)
+    with running_core(model, settings) as servers:
+        print(f"Rasa server (REST channel): {servers.url}/webhooks/rest/webhook", file=sys.stderr)
+        try:
+            asyncio.run(_pruning_while(_serve(args, settings, db, servers.url), settings))
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+async def _serve(args: argparse.Namespace, settings: Settings, db: Database, rasa_url: str) -> None:
+    if settings.telegram:
+        from bot.telegram.channel import TelegramChannel  # python-telegram-bot only where it is used
+
+        mode = f"webhook {settings.telegram.webhook_url}" if settings.telegram.webhook_url else "long polling"
+        print(f"Telegram channel ({mode}); press Ctrl+C to stop.", file=sys.stderr)
+        await TelegramChannel(settings.telegram, settings.handoff, db, rasa_url).run()
+    elif args.no_chat:
+        print("Serving; press Ctrl+C to stop.", file=sys.stderr)
+        await asyncio.Event().wait()
+    else:
+        await chat(Router(rasa_url, db, settings.handoff))
+
+
+async def _pruning_while(serving: Awaitable[None], settings: Settings) -> None:
+    """Serve, deleting conversations past their retention period daily meanwhile."""
+    pruner = asyncio.create_task(keep_pruning(settings.tracker_store_url, settings.conversation_days))
+    try:
+        await serving
+    finally:
+        pruner.cancel()
+
+
+def local_chat(args: argparse.Namespace, settings: Settings) -> int:
+    asyncio.run(chat(Router(args.url, Database(settings.database_url), settings.handoff)))
+    return 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of days, at least 1 (not {text!r})")
+    return int(text)
+
+
+def conversations_prune(args: argparse.Namespace, settings: Settings) -> int:
+    days = settings.conversation_days if args.days is None else args.days
+    print(
+        f"deleted {prune(settings.tracker_store_url, days)} conversations whose last message is older than {days} days"
+    )
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction, settings: Settings) -> None:
+    r = sub.add_parser("run", help="prepare, start the servers and open the local chat")
+    r.add_argument("--port", type=int, default=settings.rasa_port)
+    r.add_argument("--action-port", type=int, default=settings.action_port)
+    r.add_argument("--no-chat", action="store_true", help="only serve the REST channel")
+    r.set_defaults(func=run)
+
+    c = sub.add_parser("chat", help="chat with a running assistant")
+    c.add_argument("--url", default=settings.rasa_url)
+    c.set_defaults(func=local_chat)
+
+    conv = sub.add_parser("conversations", help="the conversations the Rasa server keeps").add_subparsers(
+        dest="conversations_command", required=True
+    )
+    cp = conv.add_parser(
+        "prune", help="delete conversations whose last message is older than --days (`legalbot run` does it daily)"
+    )
+    cp.add_argument("--days", type=_positive, default=None, help="default: LEGALBOT_CONVERSATION_DAYS or 30")
+    cp.set_defaults(func=conversations_prune)

@@ -1,0 +1,39 @@
+"""From the shipped content to a trained model: load the reviewed entries into the database,
+generate the knowledge intents' training data from them, and train if anything changed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from config.settings import PROJECT_ROOT
+from knowledge.content import ContentError, load, read_content
+from knowledge.training_data import build
+from nlu.train import train
+from storage.db import Database
+
+CONTENT_DIR = PROJECT_ROOT / "knowledge" / "content"
+
+
+def load_content(db: Database, directory: Path = CONTENT_DIR) -> dict[str, int]:
+    """Check and publish the content; raises ContentError (with every problem) if it is unfit."""
+    with db.session() as s, s.begin():
+        return load(s, read_content(directory))
+
+
+def build_training_data(db: Database) -> Path:
+    with db.session() as s:
+        return build(s)
+
+
+def prepare(db: Database, force: bool = False) -> Path:
+    """Load the content, regenerate the training data, train if anything changed (or ``force``).
+    Status goes to stderr, so that commands writing JSONL on stdout (route) stay clean."""
+    try:
+        counts = load_content(db)
+    except ContentError as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        raise SystemExit(f"Nothing loaded: {len(error.problems)} problems in the content.") from error
+    print(f"knowledge base {db.url}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), file=sys.stderr)
+    print(f"wrote {build_training_data(db)}", file=sys.stderr)
+    return train(force=force)
