@@ -18,7 +18,7 @@ def show(replies: list[Reply], out=sys.stdout) -> list[dict]:
     buttons: list[dict] = []
     for reply in replies:
         if reply.text:
-            print(f"助手：{reply.text}", file=out)
+            print(f"{residents.LOCAL_CHAT_ASSISTANT}{reply.text}", file=out)
         if reply.buttons:
             buttons = reply.buttons
             for number, button in enumerate(buttons, 1):

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from texts import residents
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 _SPEC = re.compile(r"^\s*(?P<days>[a-z,\-]+)\s+(?P<spans>[\d:,\-\s]+)$")
 
 
@@ -80,4 +81,4 @@ class WorkingHours:
 def describe(moment: datetime, zone: ZoneInfo) -> str:
     """A resident-friendly time, e.g. 周一 09:00."""
     local = moment.astimezone(zone)
-    return f"{DAY_NAMES[local.weekday()]} {local:%H:%M}"
+    return f"{residents.DAY_NAMES[local.weekday()]} {local:%H:%M}"

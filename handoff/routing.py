@@ -60,7 +60,7 @@ def offered_before(session: Session, case: Case) -> set[int]:
 
 def place(session: Session, case: Case) -> str:
     village = session.get(Village, case.village_id) if case.village_id else None
-    return f"{village.district}{village.name}" if village else (case.district or "广州市")
+    return f"{village.district}{village.name}" if village else (case.district or residents.GUANGZHOU)
 
 
 def offer_next(session: Session, case: Case, settings: HandoffSettings, now: datetime) -> list[Adviser]:
@@ -130,7 +130,7 @@ def take(session: Session, case_id: int, adviser: Adviser, settings: HandoffSett
         audit(session, actor, "take", case_id, allowed=False, detail="no open offer")
         if case is not None and case.adviser_id not in (None, adviser.id):
             return TakeResult(False, advisers.TAKEN_BY_OTHER.format(case_id=case_id))
-        status = case.status if case else "不存在"
+        status = case.status if case else advisers.CASE_MISSING
         return TakeResult(False, advisers.OFFER_CLOSED.format(case_id=case_id, status=status))
     won = (
         session.execute(
@@ -164,7 +164,7 @@ def pass_on(session: Session, case_id: int, adviser: Adviser, settings: HandoffS
     offer = next(iter(open_offers(session, case_id, adviser.id)), None)
     if offer is None:
         audit(session, actor, "pass", case_id, allowed=False, detail="no open offer")
-        return advisers.OFFER_CLOSED.format(case_id=case_id, status="已处理")
+        return advisers.OFFER_CLOSED.format(case_id=case_id, status=advisers.CASE_HANDLED)
     end_offers(session, [offer], OfferOutcome.passed)
     audit(session, actor, "pass", case_id)
     move_on(session, session.get(Case, case_id), settings, now)

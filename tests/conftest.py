@@ -49,3 +49,14 @@ def db_url(request, tmp_path) -> str:
         connection.execute(text("CREATE SCHEMA public"))
     migrate(eng)
     return url
+
+
+@pytest.fixture
+def registry(db_url) -> str:
+    """A database of either kind holding the shipped sample registry of villages and advisers."""
+    from handoff.registry import SEED_REGISTRY, load_registry
+    from storage.db import Database
+
+    with Database(db_url).session() as s, s.begin():
+        load_registry(s, SEED_REGISTRY)
+    return db_url

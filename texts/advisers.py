@@ -12,6 +12,7 @@ TAKEN_BY_YOU = (
     "先发 /case {case_id} 选定。结束：/close 一句话结果；交回助手：/return"
 )
 TAKEN_BY_OTHER = "个案 #{case_id} 已由其他顾问接手，谢谢。"
+CASE_MISSING, CASE_HANDLED = "不存在", "已处理"  # why an offer no longer stands
 OFFER_CLOSED = "个案 #{case_id} 已不再等待接手（{status}）。"
 PASSED = "好的，个案 #{case_id} 已转给其他顾问。"
 OFFER_EXPIRED = "个案 #{case_id} 超时未接手，已转给其他顾问。"

@@ -66,6 +66,13 @@ HELP = (
 )
 RESTARTED = "好的，已重新开始。请说说您想问的事。"
 EDITED = "我看到您修改了刚才的消息。我是按修改前的内容回复的；如果问题变了，请把新问题重新发一次。"
+COMMAND_MENU = {
+    "start": "开始使用",
+    "help": "怎么用",
+    "human": "找村居法律顾问",
+    "cancel": "不再等法律顾问",
+    "restart": "重新开始对话",
+}  # Telegram's command menu
 CHOOSE = "请选择："  # Telegram needs text with buttons
 PLEASE_WAIT = "收到您的消息了。系统有点忙，请稍等，我稍后会自动回复您，不用重发。"
 SORRY = "抱歉，处理您的消息时出了问题。请换个说法再发一次，或发送 /human 请法律顾问帮忙；着急可拨打12348。"
@@ -76,6 +83,7 @@ NOT_TEXT = (
 )
 NOTHING_TO_CANCEL = "现在没有转给法律顾问的对话。有问题可以直接问我。"
 LOCAL_CHAT_WELCOME = "广州法律咨询助手（本地对话）。直接输入问题；有选项时输入数字；输入 /quit 退出。"
+LOCAL_CHAT_ASSISTANT = "助手："
 LOCAL_CHAT_EMPTY = "（请输入您的问题。）"
 LOCAL_CHAT_BUSY = "（助手暂时连不上，您的问题已保留，{delay} 秒后自动重发。按 Ctrl+C 退出。）"
 LOCAL_CHAT_GAVE_UP = "（助手仍然连不上。请稍后重新输入这个问题，或拨打12348公共法律服务热线。）"
@@ -87,6 +95,7 @@ ASK_VILLAGE = "请问您是哪个村或社区？直接打字就行，比如“�
 VILLAGE_UNSURE = "不清楚 / 找不到"
 PICK_VILLAGE = "您说的是下面哪一个？请点选："
 VILLAGE_NOT_FOUND = "抱歉，在{district}没有找到“{text}”。请再写一次村（社区）的名字，或点“不清楚”。"
+GUANGZHOU = "广州市"  # where the resident lives, when they did not say
 ASK_CONSENT = "我们会把您和我的对话内容（包括您刚才讲的情况）发给{place}的村居法律顾问，由顾问在这里回复您。同意吗？"
 CONSENT_YES, CONSENT_NO = "同意", "不同意"
 CONSENT_REFUSED = "好的，没有转给法律顾问，您的对话内容不会发给别人。您可以继续问我，也可以拨打12348公共法律服务热线。"
@@ -95,6 +104,7 @@ EXPIRED_BUTTON = "这个按钮已经过期了。请直接说说您的问题。"
 
 # --- handing over: the case ------------------------------------------------------------
 CASE_QUEUED = "已为您登记（编号 {case_id}），正在联系{place}的法律顾问。顾问接手后会在这里回复您，请留意消息。"
+DAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")  # when an adviser starts work
 WORKDAYS = "工作日"  # when no adviser's next opening is known
 CASE_QUEUED_CLOSED = (
     "已为您登记（编号 {case_id}）。现在是顾问的下班时间，预计{when}以后会有顾问回复您。"

@@ -14,13 +14,7 @@ from bot.telegram.updates import callback, chat_id, message
 from texts import residents
 from texts.reply import Reply
 
-COMMANDS = [
-    BotCommand("start", "开始使用"),
-    BotCommand("help", "怎么用"),
-    BotCommand("human", "找村居法律顾问"),
-    BotCommand("cancel", "不再等法律顾问"),
-    BotCommand("restart", "重新开始对话"),
-]
+COMMANDS = [BotCommand(command, description) for command, description in residents.COMMAND_MENU.items()]
 
 
 def sender_id(update: Update) -> str:

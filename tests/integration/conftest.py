@@ -16,6 +16,7 @@ from config.settings import Settings
 from ops.servers import free_port, running_core
 from ops.training import prepare
 from storage.db import Database
+from tests.integration.handoff_helpers import office  # noqa: F401 - a fixture of the handoff tests
 
 
 def pytest_collection_modifyitems(items) -> None:

@@ -3,142 +3,15 @@ channel, the Rasa server and the action server, and the database that holds ever
 
 from __future__ import annotations
 
-import asyncio
-import random
-import statistics
-import time
-import uuid
-from dataclasses import dataclass
-from datetime import timedelta
-from pathlib import Path
-
-import pytest
-import yaml
 from sqlalchemy import select
 
-from config.settings import HandoffSettings
-from handoff.models import AuditEntry, Case, CaseEvent, CaseMessage
-from handoff.registry import load_registry
-from knowledge.content import read_content
+from handoff.models import AuditEntry, CaseMessage
 from storage.db import Database
 from tests.clock import Clock
-from tests.fake_telegram import FakeTelegram, Sent
-from tests.integration.test_telegram import channel_running, new_chat, run
-from texts import advisers, residents
-
-QUICK = HandoffSettings(
-    offer_timeout=timedelta(seconds=60),
-    first_response=timedelta(minutes=5),
-    next_response=timedelta(minutes=5),
-    inactivity_close=timedelta(hours=1),
-    tick=0.2,
-)
-QUESTION = next(s for s in read_content() if s.slug == "inherit-conflicting-wills").examples[0]
-
-
-@dataclass
-class Office:
-    """A registry of one district for one test: two advisers for 南平村, one for 石坑村, a duty pool."""
-
-    district: str
-    ids: dict[str, int]
-    names: dict[str, str]
-
-
-@pytest.fixture
-def office(core, tmp_path: Path) -> Office:
-    tag = uuid.uuid4().hex[:6]
-    district = f"测{tag}区"
-    ids = {role: random.randint(10**9, 2 * 10**9) for role in ("a", "b", "c", "pool1", "pool2", "off")}
-    names = {"a": "甲顾问", "b": "乙顾问", "c": "丙顾问", "pool1": "值班一", "pool2": "值班二", "off": "停用"}
-    always = "daily 00:00-24:00"
-    registry = {
-        "villages": [
-            {"code": f"{tag}-np", "district": district, "town": "温泉镇", "name": "南平村", "aliases": ["南平"]},
-            {"code": f"{tag}-sk", "district": district, "town": "温泉镇", "name": "石坑村", "aliases": []},
-        ],
-        "advisers": [
-            {
-                "code": f"{tag}-a",
-                "name": names["a"],
-                "telegram_user_id": ids["a"],
-                "hours": always,
-                "capacity": 500,
-                "villages": [f"{tag}-np"],
-            },
-            {
-                "code": f"{tag}-b",
-                "name": names["b"],
-                "telegram_user_id": ids["b"],
-                "hours": always,
-                "capacity": 500,
-                "villages": [f"{tag}-np"],
-            },
-            {
-                "code": f"{tag}-c",
-                "name": names["c"],
-                "telegram_user_id": ids["c"],
-                "hours": always,
-                "villages": [f"{tag}-sk"],
-            },
-            {
-                "code": f"{tag}-off",
-                "name": names["off"],
-                "telegram_user_id": ids["off"],
-                "hours": always,
-                "villages": [f"{tag}-np"],
-                "active": False,
-            },
-            *(
-                {
-                    "code": f"{tag}-{p}",
-                    "name": names[p],
-                    "telegram_user_id": ids[p],
-                    "hours": always,
-                    "duty_district": district,
-                }
-                for p in ("pool1", "pool2")
-            ),
-        ],
-    }
-    path = tmp_path / "registry.yml"
-    path.write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
-    with Database(core.database_url).session() as s, s.begin():
-        load_registry(s, path)
-    return Office(district, ids, names)
-
-
-def last_with(api: FakeTelegram, chat: int, button: str) -> Sent:
-    return next(m for m in reversed(api.to(chat)) if any(b["text"] == button for b in m.buttons))
-
-
-async def wait_text(api: FakeTelegram, chat: int, fragment: str, timeout: float = 60) -> Sent:
-    await api.wait_for(lambda: any(fragment in m.text for m in api.to(chat)), timeout)
-    return next(m for m in reversed(api.to(chat)) if fragment in m.text)
-
-
-async def ask_for_person(api: FakeTelegram, resident: int, office: Office, village: str | None = "南平") -> None:
-    """/human, then the district button, the village typed (or "不清楚"), then 同意."""
-    api.text(resident, "/human")
-    await api.wait_for(lambda: any(b["text"] == office.district for m in api.to(resident) for b in m.buttons))
-    api.press(last_with(api, resident, office.district), office.district)
-    await wait_text(api, resident, "哪个村或社区")
-    if village is None:
-        api.press(last_with(api, resident, residents.VILLAGE_UNSURE), residents.VILLAGE_UNSURE)
-    else:
-        api.text(resident, village)
-    await api.wait_for(lambda: any(b["text"] == residents.CONSENT_YES for m in api.to(resident) for b in m.buttons))
-    api.press(last_with(api, resident, residents.CONSENT_YES), residents.CONSENT_YES)
-
-
-def case_of(core, resident: int) -> Case:
-    with Database(core.database_url).session() as s:
-        return s.scalars(select(Case).where(Case.sender_id == f"tg-{resident}").order_by(Case.id.desc())).first()
-
-
-def history(core, case_id: int) -> list[str]:
-    with Database(core.database_url).session() as s:
-        return list(s.scalars(select(CaseEvent.to_status).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)))
+from tests.fake_telegram import FakeTelegram
+from tests.integration.handoff_helpers import QUESTION, QUICK, ask_for_person, case_of, history, last_with, wait_text
+from tests.integration.telegram_helpers import channel_running, new_chat, run
+from texts import advisers
 
 
 def test_a_resident_reaches_the_village_adviser_and_back_to_the_assistant(core, office):
@@ -303,41 +176,5 @@ def test_a_restart_mid_case_keeps_the_case_its_timers_and_the_message_map(core, 
         case = case_of(core, resident)
         assert case.status == "abandoned"
         assert history(core, case.id)[-2:] == ["waiting_for_resident", "abandoned"]
-
-    run(scenario)
-
-
-def test_request_to_notification_time_over_100_scripted_cases(core, office, capsys):
-    """Prints p50/p99 from the resident's consent (the request is complete) to the adviser's
-    notification, and from /human through the scripted intake. A figure, not asserted."""
-
-    async def scenario():
-        async with FakeTelegram() as api, channel_running(api, core, QUICK):
-            residents = [new_chat() for _ in range(100)]
-            started: dict[int, float] = {}
-            consented: dict[int, float] = {}
-
-            async def one(resident: int) -> None:
-                started[resident] = time.monotonic()
-                await ask_for_person(api, resident, office)
-                consented[resident] = time.monotonic()
-                await wait_text(api, resident, "已为您登记", timeout=240)
-
-            for batch in range(0, 100, 10):  # ten residents at a time
-                await asyncio.gather(*(one(r) for r in residents[batch : batch + 10]))
-            case_ids = {r: case_of(core, r).id for r in residents}
-            for _resident, case_id in case_ids.items():
-                await api.wait_for(lambda c=case_id: any(f"新个案 #{c}\n" in m.text for m in api.sent), 120)
-            arrival = {r: next(m.at for m in api.sent if f"新个案 #{c}\n" in m.text) for r, c in case_ids.items()}
-            from_consent = sorted((arrival[r] - consented[r]) * 1000 for r in residents)
-            from_human = sorted((arrival[r] - started[r]) * 1000 for r in residents)
-            with capsys.disabled():
-                print(
-                    f"\nhandoff, 100 scripted cases: consent → adviser notification p50 "
-                    f"{statistics.median(from_consent):.0f} ms, p99 {from_consent[98]:.0f} ms; "
-                    f"/human → notification (intake scripted) p50 {statistics.median(from_human):.0f} ms, "
-                    f"p99 {from_human[98]:.0f} ms"
-                )
-            assert len(arrival) == 100
 
     run(scenario)

@@ -6,92 +6,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import random
 import signal
-import statistics
 import sys
-import time
 
-import cn2an
 import httpx
-from sqlalchemy import func, select
-from telegram import Update
 
-from bot.telegram.channel import TelegramChannel
 from bot.telegram.delivery import send
-from bot.telegram.models import InboundUpdate, UpdateStatus
-from config.settings import PROJECT_ROOT, HandoffSettings, TelegramSettings
+from config.settings import PROJECT_ROOT, TelegramSettings
 from ops.servers import free_port
-from storage.db import Database
 from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.integration.telegram_helpers import (
+    channel_running,
+    new_channel,
+    new_chat,
+    run,
+)
 from texts.reply import Reply
-from texts.residents import NOT_TEXT, PLEASE_WAIT, START
-
-
-def new_chat() -> int:
-    return random.randint(10**8, 10**9)
-
-
-def new_channel(
-    api: FakeTelegram,
-    core,
-    rasa_url: str | None = None,
-    handoff: HandoffSettings | None = None,
-    telegram: TelegramSettings | None = None,
-    **options,
-) -> TelegramChannel:
-    """The channel on the core's database, talking to the fake Bot API (and to ``rasa_url``,
-    the core's Rasa server unless given)."""
-    return TelegramChannel(
-        telegram or TelegramSettings(token=TOKEN, base_url=api.base_url),
-        handoff or core.settings.handoff,
-        core.db,
-        rasa_url or core.url,
-        **options,
-    )
-
-
-@contextlib.asynccontextmanager
-async def channel_running(api: FakeTelegram, core, handoff: HandoffSettings | None = None, **options):
-    channel = new_channel(api, core, handoff=handoff, retry_delay=0.5, poll_timeout=1, **options)
-    task = asyncio.create_task(channel.run())
-    try:
-        yield channel
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
-async def one_exchange_then_stop(api: FakeTelegram, core) -> int:
-    """A chat that had one answered message; the channel is stopped afterwards."""
-    chat = new_chat()
-    async with channel_running(api, core):
-        api.text(chat, "/help")
-        await api.wait_for(lambda: len(api.to(chat)) == 1)
-    return chat
-
-
-async def settled(api: FakeTelegram, core, chats: list[int]) -> None:
-    """Wait until Telegram holds no unacknowledged update and every stored update of ``chats``
-    has been handled: after this, nothing more is on its way to them."""
-    keys = [str(chat) for chat in chats]
-
-    def nothing_pending() -> bool:
-        if api.updates:
-            return False
-        with core.db.session() as s:
-            return not s.scalar(
-                select(func.count())
-                .select_from(InboundUpdate)
-                .where(InboundUpdate.chat_id.in_(keys), InboundUpdate.status == UpdateStatus.pending)
-            )
-
-    await api.wait_for(nothing_pending)
-
-
-def run(scenario) -> None:
-    asyncio.run(asyncio.wait_for(scenario(), timeout=300))
+from texts.residents import NOT_TEXT, START
 
 
 async def full_conversation(api: FakeTelegram) -> None:
@@ -164,147 +95,6 @@ def test_a_long_answer_is_split_at_paragraphs_under_the_limit(core):
             assert all(p.text.startswith("第") for p in parts)  # every part starts at a paragraph
             assert "&lt;继承&gt;&amp;" in parts[0].text
             assert [b["text"] for b in parts[-1].buttons] == ["有帮助"] and not parts[0].buttons
-
-    run(scenario)
-
-
-def test_a_429_is_retried_after_the_delay_telegram_asks_for(core):
-    async def scenario():
-        async with FakeTelegram() as api, channel_running(api, core):
-            chat = new_chat()
-            api.faults["sendMessage"] = ["429:2"]
-            api.text(chat, "/help")
-            started = time.monotonic()
-            await api.wait_for(lambda: len(api.to(chat)) == 1)
-            assert time.monotonic() - started >= 2.0
-            assert sum(1 for m, p in api.calls if m == "sendMessage" and p["chat_id"] == chat) == 2
-
-    run(scenario)
-
-
-def test_5xx_and_dropped_connections_are_retried(core):
-    async def scenario():
-        async with FakeTelegram() as api, channel_running(api, core):
-            chat = new_chat()
-            api.faults["sendMessage"] = ["502", "drop"]
-            api.text(chat, "/help")
-            await api.wait_for(lambda: len(api.to(chat)) == 1)
-            assert len(api.to(chat)) == 1
-
-    run(scenario)
-
-
-def test_a_duplicated_update_is_handled_once(core):
-    async def scenario():
-        async with FakeTelegram() as api, channel_running(api, core):
-            chat = new_chat()
-            update = api.text(chat, "/help")
-            await api.wait_for(lambda: len(api.to(chat)) == 1)
-            api.redeliver(update)
-            api.text(chat, "/start")
-            await settled(api, core, [chat])
-            assert len(api.to(chat)) == 2
-
-    run(scenario)
-
-
-def test_a_restart_in_the_middle_loses_nothing(core):
-    async def scenario():
-        async with FakeTelegram() as api:
-            chat = await one_exchange_then_stop(api, core)
-            # The bot is down; the resident keeps writing. Telegram holds the updates.
-            api.text(chat, "你好")
-            api.text(chat, "民法典第1134条")
-            async with channel_running(api, core):
-                await api.wait_for(lambda: len(api.to(chat)) == 3)
-            texts = [m.text for m in api.to(chat)]
-            assert "您好" in texts[1] and "自书遗嘱由遗嘱人亲笔书写" in texts[2]
-
-    run(scenario)
-
-
-def test_a_stored_but_unhandled_update_is_handled_after_a_crash(core):
-    """The update was stored and acknowledged, then the process died before handling it."""
-
-    async def scenario():
-        async with FakeTelegram() as api:
-            chat = await one_exchange_then_stop(api, core)
-            crashed = new_channel(api, core)
-            update = api.text(chat, "民法典第1134条")
-            crashed.accept([Update.de_json(update, crashed.application.bot)])  # stored, never handled
-            api.updates.clear()  # ...and acknowledged to Telegram
-            async with channel_running(api, core):
-                await api.wait_for(lambda: len(api.to(chat)) == 2)
-            assert "自书遗嘱" in api.to(chat)[1].text
-            with Database(core.database_url).session() as s:
-                assert s.get(InboundUpdate, update["update_id"]).status == "done"
-
-    run(scenario)
-
-
-def attempts(core, update_id: int) -> int:
-    with core.db.session() as s:
-        row = s.get(InboundUpdate, update_id)
-        return row.attempts if row else 0
-
-
-def test_when_the_assistant_is_down_the_resident_is_told_to_wait_and_the_message_is_retried(core):
-    async def scenario():
-        async with FakeTelegram() as api:
-            chat = new_chat()
-            down = new_channel(api, core, rasa_url=f"http://127.0.0.1:{free_port()}", retry_delay=0.5, poll_timeout=1)
-            task = asyncio.create_task(down.run())
-            update = api.text(chat, "民法典第1134条")
-            await api.wait_for(lambda: len(api.to(chat)) == 1)
-            assert api.to(chat)[0].text == PLEASE_WAIT
-            await api.wait_for(lambda: attempts(core, update["update_id"]) >= 3)
-            assert len(api.to(chat)) == 1  # told once, not on every retry
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            async with channel_running(api, core):  # the assistant is back
-                await api.wait_for(lambda: len(api.to(chat)) == 2)
-            assert "自书遗嘱" in api.to(chat)[1].text
-
-    run(scenario)
-
-
-def test_load_50_residents_20_messages_each_every_reply_once_in_order(core):
-    """Prints delivered, duplicates and latency; asserts only exactly-once and order."""
-    residents, messages = 50, 20
-
-    async def scenario():
-        async with FakeTelegram() as api, channel_running(api, core):
-            chats = [new_chat() for _ in range(residents)]
-            sent_at: dict[tuple[int, int], float] = {}
-
-            async def resident(chat: int) -> None:
-                for n in range(messages):
-                    api.text(chat, f"民法典第{1120 + n}条")
-                    sent_at[(chat, n)] = time.monotonic()
-                    await api.wait_for(lambda n=n: len(api.to(chat)) >= n + 1, timeout=240)
-
-            started = time.monotonic()
-            await asyncio.gather(*(resident(c) for c in chats))
-            elapsed = time.monotonic() - started
-            await settled(api, core, chats)
-            latencies, duplicates = [], 0
-            for chat in chats:
-                got = api.to(chat)
-                duplicates += len(got) - messages
-                numbers = [int(cn2an.cn2an(m.text.split("》第")[1].split("条")[0], "smart")) for m in got]
-                assert len(got) == messages, f"chat {chat} got {len(got)} replies"
-                for n, message in enumerate(got):
-                    latencies.append(message.at - sent_at[(chat, n)])
-                assert numbers == sorted(numbers)
-            latencies.sort()
-            print(
-                f"\nTelegram load: {residents} residents x {messages} messages: delivered "
-                f"{sum(len(api.to(c)) for c in chats)}, duplicates {duplicates}, "
-                f"p50 {statistics.median(latencies) * 1000:.0f} ms, "
-                f"p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:.0f} ms, {elapsed:.1f} s in all"
-            )
-            assert duplicates == 0
 
     run(scenario)
 
