@@ -30,8 +30,10 @@ class BatchRouter:
         from rasa.core.agent import Agent  # heavy import, only where a model is used
         from rasa.utils.log_utils import configure_structlog
 
-        configure_structlog(logging.WARNING)  # Rasa's per-message debug lines would mix into stdout
-        with contextlib.redirect_stdout(sys.stderr):  # TensorFlow and jieba report progress there
+        # Rasa's log handlers (created here) and TensorFlow's and jieba's progress would otherwise
+        # write to stdout, where only JSONL may go.
+        with contextlib.redirect_stdout(sys.stderr):
+            configure_structlog(logging.WARNING)
             self._agent = Agent.load(str(model))
         with db.session() as s:
             self._entries = published_index(s)
