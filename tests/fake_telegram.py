@@ -41,7 +41,9 @@ class FakeTelegram:
     updates: list[dict] = field(default_factory=list)
     sent: list[Sent] = field(default_factory=list)
     calls: list[tuple[str, dict]] = field(default_factory=list)
-    faults: dict[str, list] = field(default_factory=dict)  # method -> ["429:2", "500", "drop", ...]
+    # (method, chat id) -> ["429:2", "500", "drop", ...]: the next calls of that method for that chat
+    # fail so (a chat, because the shared test database may hold other tests' pending updates).
+    faults: dict[tuple[str, int], list] = field(default_factory=dict)
     commands: list[dict] = field(default_factory=list)
     answered_callbacks: list[str] = field(default_factory=list)
 
@@ -161,7 +163,8 @@ class FakeTelegram:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         params = await self._params(request)
         self.calls.append((method, params))
-        fault = (self.faults.get(method) or [None]).pop(0) if self.faults.get(method) else None
+        planned = self.faults.get((method, int(params.get("chat_id") or 0)))
+        fault = planned.pop(0) if planned else None
         if fault == "drop":
             request.transport.close()
             return web.Response()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import httpx
@@ -127,12 +128,14 @@ def test_an_edited_answer_is_live_without_retraining(core, sender):
             s.execute(update(Entry).where(Entry.slug == slug).values(answer=original))
 
 
-def test_another_rasa_server_continues_the_conversation_as_after_a_restart(core, sender, tmp_path, monkeypatch):
+def test_another_rasa_server_continues_the_conversation_as_after_a_restart(core, sender, tmp_path):
     """Conversations live in the tracker store's database: a Rasa server started afresh knows the
     offer it made."""
     assert "要，请法律顾问联系我" in buttons(core.say(sender, "醉驾被查到会不会坐牢"))
-    monkeypatch.setenv("LEGALBOT_RASA_WORKERS", "1")
-    with running_core(core.model, rasa_port=free_port(), action_port=free_port(), log_dir=tmp_path) as fresh:
+    one_worker = dataclasses.replace(core.settings, rasa_workers=1)
+    with running_core(
+        core.model, one_worker, rasa_port=free_port(), action_port=free_port(), log_dir=tmp_path
+    ) as fresh:
         reply = httpx.post(
             f"{fresh.url}/webhooks/rest/webhook", json={"sender": sender, "message": "/affirm"}, timeout=60
         ).json()

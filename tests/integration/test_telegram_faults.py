@@ -31,7 +31,7 @@ def test_a_429_is_retried_after_the_delay_telegram_asks_for(core):
     async def scenario():
         async with FakeTelegram() as api, channel_running(api, core):
             chat = new_chat()
-            api.faults["sendMessage"] = ["429:2"]
+            api.faults[("sendMessage", chat)] = ["429:2"]
             api.text(chat, "/help")
             started = time.monotonic()
             await api.wait_for(lambda: len(api.to(chat)) == 1)
@@ -45,7 +45,7 @@ def test_5xx_and_dropped_connections_are_retried(core):
     async def scenario():
         async with FakeTelegram() as api, channel_running(api, core):
             chat = new_chat()
-            api.faults["sendMessage"] = ["502", "drop"]
+            api.faults[("sendMessage", chat)] = ["502", "drop"]
             api.text(chat, "/help")
             await api.wait_for(lambda: len(api.to(chat)) == 1)
             assert len(api.to(chat)) == 1
