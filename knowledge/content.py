@@ -15,7 +15,9 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from knowledge import statutes
+from knowledge import sources
+from knowledge.citations import citation_problem, source_of
+from knowledge.duplicates import near_duplicates
 from knowledge.models import Citation, Entry, EntryStatus, Example
 from knowledge.topics import ENTRY_TOPICS
 
@@ -27,11 +29,11 @@ _SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 
 @dataclass
 class CitationSpec:
+    """A law (a national law or a registered document, by its full title) and a provision."""
+
     law: str
     article: int | None = None
     quote: str | None = None
-    source: str = "statute"
-    number: str | None = None
 
 
 @dataclass
@@ -73,25 +75,6 @@ def read_content(directory: Path = CONTENT_DIR) -> list[EntrySpec]:
     return specs
 
 
-def citation_problem(c: CitationSpec) -> str | None:
-    """Why a citation may not be shown to a resident, or None if it is sound."""
-    if c.source == "local":
-        return None if c.law and c.number else f"local document {c.law!r} needs its full name and number"
-    if c.source != "statute":
-        return f"unknown citation source {c.source!r}"
-    repealed = statutes.repealed_name(c.law)
-    if repealed:
-        return f"《{repealed}》 was repealed on 2021-01-01; the 民法典 replaced it: cite the 民法典"
-    if c.article is None:
-        return f"citation of {c.law} has no article number"
-    article = statutes.find_article(c.law, int(c.article))
-    if article is None:
-        return f"{c.law} {statutes.article_label(int(c.article))} is not an article in force in the statute database"
-    if c.quote and c.quote.strip() not in article.text:
-        return f"quote does not match {article.heading}: {c.quote!r}"
-    return None
-
-
 def entry_problems(spec: EntrySpec) -> list[str]:
     where = f"{spec.origin}:{spec.slug or '?'}"
     problems = []
@@ -107,13 +90,22 @@ def entry_problems(spec: EntrySpec) -> list[str]:
         problems.append(f"{len(set(spec.examples))} distinct example questions; at least {MIN_EXAMPLES} are needed")
     if not spec.citations:
         problems.append("an answer needs its legal basis: no citations")
-    problems += [p for c in spec.citations if (p := citation_problem(c))]
+    problems += [p for c in spec.citations if (p := citation_problem(c.law, c.article, c.quote))]
     return [f"{where}: {p}" for p in problems]
 
 
 def check(specs: list[EntrySpec]) -> list[str]:
-    """Every problem in the content; an empty list means it may be published."""
-    problems = [p for spec in specs for p in entry_problems(spec)]
+    """Every problem in the content and in the sources register it cites; an empty list means it
+    may be published."""
+    registered, unreadable = sources.read_register()
+    problems = unreadable + sources.register_problems(registered)
+    problems += [p for spec in specs for p in entry_problems(spec)]
+    origin = {spec.slug: spec.origin for spec in specs}
+    problems += [
+        f"{origin[d.slug]}:{d.slug}: example {d.question!r} is the same question as {d.other_question!r} "
+        f"in {d.other_slug} (similarity {d.similarity}); keep each question in one entry"
+        for d in near_duplicates((spec.slug, q) for spec in specs for q in spec.examples)
+    ]
     seen: dict[str, str] = {}
     for spec in specs:
         if spec.slug in seen:
@@ -129,6 +121,19 @@ def _fingerprint(entry: Entry) -> tuple:
         entry.answer,
         [e.text for e in entry.examples],
         [(c.law, c.article, c.quote, c.source, c.number) for c in entry.citations],
+    )
+
+
+def _citation(position: int, spec: CitationSpec) -> Citation:
+    """The stored citation, with where its law lives and, for a registered document, its 文号."""
+    document = sources.find_source(spec.law)
+    return Citation(
+        position=position,
+        law=spec.law,
+        article=spec.article,
+        quote=spec.quote,
+        source=source_of(spec.law).value,
+        number=document.number if document else None,
     )
 
 
@@ -151,10 +156,7 @@ def load(session: Session, specs: list[EntrySpec]) -> dict[str, int]:
             before = (*_fingerprint(entry), entry.status)
         entry.topic, entry.title, entry.answer = spec.topic, spec.title, spec.answer
         entry.examples = [Example(position=i, text=q) for i, q in enumerate(dict.fromkeys(spec.examples))]
-        entry.citations = [
-            Citation(position=i, law=c.law, article=c.article, quote=c.quote, source=c.source, number=c.number)
-            for i, c in enumerate(spec.citations)
-        ]
+        entry.citations = [_citation(i, c) for i, c in enumerate(spec.citations)]
         entry.status = EntryStatus.published
         if before is None:
             entry.version = 1

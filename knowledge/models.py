@@ -48,7 +48,8 @@ class Example(Base):
 
 
 class Citation(Base):
-    """A statute article (verified against the statute database) or a named local document."""
+    """A provision of a national law (verified against the statute database) or of a document of
+    the sources register (knowledge/sources/)."""
 
     __tablename__ = "citations"
 
@@ -58,8 +59,8 @@ class Citation(Base):
     law = Column(String(200), nullable=False)
     article = Column(Integer)
     quote = Column(Text)
-    source = Column(String(20), nullable=False, default="statute")  # "statute" or "local"
-    number = Column(String(120))  # document number of a local rule, e.g. 穗府办规〔2021〕1号
+    source = Column(String(20), nullable=False, default="statute")  # a knowledge.citations.CitationSource
+    number = Column(String(120))  # the 文号 of a registered document, e.g. 法释〔2020〕17号
 
 
 class Feedback(Base):

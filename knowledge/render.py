@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from knowledge.citations import label
 from knowledge.models import Citation, Entry
-from knowledge.statutes import article_label
 from texts import residents
 
 
 def legal_basis(citations: list[Citation]) -> str:
-    """《中华人民共和国民法典》第一千一百三十四条、第一千一百三十五条；《…》第…条"""
+    """《中华人民共和国民法典》第一千一百三十四条、第一千一百三十五条；《最高人民法院关于…的规定》第二十五条"""
     parts = []
     for law, grouped in groupby(citations, key=lambda c: c.law):
-        cites = list(grouped)
-        if cites[0].source == "local":
-            parts.append(f"《{law}》（{cites[0].number}，{residents.LOCAL_RULE}）")
-        else:
-            parts.append(f"《{law}》" + "、".join(article_label(c.article) for c in cites))
+        cites = [c for c in grouped if c.article is not None]
+        parts.append(f"《{law}》" + "、".join(label(law, c.article) for c in cites))
     return "；".join(parts)
 
 
@@ -26,5 +23,5 @@ def render_answer(entry: Entry) -> str:
 
 
 def citation_dicts(entry: Entry) -> list[dict]:
-    """The routing contract's citation list: statute articles only (local rules have no article)."""
-    return [{"law": c.law, "article": c.article} for c in entry.citations if c.source == "statute"]
+    """The routing contract's citation list: every cited provision, national or registered."""
+    return [{"law": c.law, "article": c.article} for c in entry.citations if c.article is not None]

@@ -35,7 +35,10 @@ def _files(root: Path) -> list[Path]:
     files = []
     for name in TRAINING_INPUTS:
         path = root / name
-        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.exists():  # nlu/kb/ does not exist before the knowledge base is built
+            files.append(path)
     return files
 
 

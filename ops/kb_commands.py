@@ -10,6 +10,7 @@ from pathlib import Path
 
 from config.settings import PROJECT_ROOT, Settings
 from knowledge.content import ContentError, check, read_content
+from knowledge.sources import SourceStatus, read_register, title_key
 from nlu.train import rasa_command
 from ops.training import CONTENT_DIR, build_training_data, load_content, prepare
 from storage.db import Database
@@ -37,14 +38,24 @@ def kb_load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def kb_report(args: argparse.Namespace, settings: Settings) -> int:
-    """Entries per topic and every local (non-statute) citation, for the 普法 team's review."""
+    """Entries per topic, and every registered source with its status and the entries citing it,
+    so the 普法 team sees what to review when a source changes."""
     specs = read_content(args.dir)
     for topic, n in sorted(Counter(s.topic for s in specs).items()):
         print(f"{topic:20s} {n}")
-    local = [(s.slug, c) for s in specs for c in s.citations if c.source == "local"]
-    print(f"local citations: {len(local)}")
-    for slug, c in local:
-        print(f"  {slug}: {c.law} ({c.number})")
+    print(f"{len(specs)} entries")
+    citing: dict[str, list[str]] = {}
+    for spec in specs:
+        for citation in spec.citations:
+            citing.setdefault(title_key(citation.law), []).append(spec.slug)
+    registered, _ = read_register()
+    print(f"\nsources register: {len(registered)} documents")
+    for source in sorted(registered, key=lambda s: (s.status != SourceStatus.in_force, s.jurisdiction, s.title)):
+        slugs = sorted(set(citing.get(title_key(source.title), [])))
+        print(
+            f"  [{source.status.value}] {source.title} {source.number or ''} ({source.jurisdiction}, "
+            f"checked {source.checked}): {len(slugs)} entries{': ' + ', '.join(slugs) if slugs else ''}"
+        )
     return 0
 
 

@@ -20,7 +20,7 @@ def test_training_data_has_every_published_entry_and_no_retired_one(tmp_path):
     with Database(url).session() as s:
         data = yaml.safe_load(build(s, tmp_path / "kb").read_text(encoding="utf-8"))
     assert [item["intent"] for item in data["nlu"]] == ["kb_civil_inheritance/inherit-test-entry"]
-    assert data["nlu"][0]["examples"].splitlines()[0] == "- 问题0"
+    assert data["nlu"][0]["examples"].splitlines()[0] == "- inherit-test-entry的第0个问题"
     assert data["responses"] == {"utter_kb_civil_inheritance/inherit-test-entry": [{"text": "测试"}]}
 
 
