@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from config.settings import PROJECT_ROOT, Settings
@@ -16,7 +17,14 @@ from ops.batch_route import BatchRouter, run
 from ops.training import prepare
 from storage.db import Database
 
-DEFAULT_EVAL = PROJECT_ROOT.parent / "shared" / "eval" / "stard_dev.jsonl"
+SHARED_EVAL = PROJECT_ROOT.parent / "shared" / "eval"
+#: The development questions (STARD's and residents'), and held-out paraphrases of our own with
+#: the entry that answers each (for the precision of outright answers).
+DEFAULT_EVAL = (
+    SHARED_EVAL / "stard_dev.jsonl",
+    SHARED_EVAL / "residents_dev.jsonl",
+    PROJECT_ROOT / "ops" / "data" / "paraphrases.jsonl",
+)
 
 
 def _model(args: argparse.Namespace, db: Database) -> Path:
@@ -31,20 +39,24 @@ def route(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from ops.evaluate import cross_validate, evaluate_routing, evaluate_statutes
+    from ops.evaluate import bm25_baseline, cross_validate, evaluate_routing, evaluate_statutes, model_predictor
 
     db = Database(settings.database_url)
     if args.cross_validation:
         prepare(db)
         cross_validate(args.folds)
         return 0
-    if not args.data.exists():
-        print(f"No evaluation data at {args.data}", file=sys.stderr)
+    files = args.data or [path for path in DEFAULT_EVAL if path.exists()]
+    missing = [str(path) for path in files if not path.exists()]
+    if missing or not files:
+        print(f"No evaluation data at {', '.join(missing) or ', '.join(map(str, DEFAULT_EVAL))}", file=sys.stderr)
         return 1
+    model = _model(args, db)
     if args.statutes:
-        evaluate_statutes(_model(args, db), db, args.data)
-    else:
-        evaluate_routing(_model(args, db), db, args.data, out_dir=PROJECT_ROOT / "results")
+        evaluate_statutes(model, db, files[0])
+        return 0
+    systems = {"legalbot": model_predictor(model, db), "BM25 nearest example": partial(bm25_baseline, db)}
+    evaluate_routing(systems, files, out_dir=PROJECT_ROOT / "results")
     return 0
 
 
@@ -86,7 +98,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     rt.set_defaults(func=route)
 
     e = sub.add_parser("eval", help="print routing figures, or NLU cross-validation")
-    e.add_argument("data", type=Path, nargs="?", default=DEFAULT_EVAL)
+    e.add_argument("data", type=Path, nargs="*", help="JSONL files of labelled questions (default: the dev files)")
     e.add_argument("--model", type=Path)
     e.add_argument("--cross-validation", action="store_true")
     e.add_argument("--statutes", action="store_true", help="statute retrieval: Recall@5 and MRR@5 against BM25")

@@ -1,71 +1,29 @@
-"""`legalbot eval`: routing figures on labelled questions. It prints figures; it asserts nothing.
-
-Input lines: {"text", "topic", optional "alt": [...], optional "action"}. A prediction counts
-as correct when it is the gold topic or one of the ``alt`` topics.
-"""
+"""`legalbot eval`: routing figures on labelled questions (ops/routing_figures.py says which),
+for legalbot as served beside other systems, and Rasa's NLU cross-validation. It prints figures;
+it asserts nothing."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from config.settings import PROJECT_ROOT
 from knowledge.statutes import CIVIL_CODE
-from knowledge.topics import Action
 from nlu.train import rasa_command
 from ops.batch_route import BatchRouter, route_lines
+from ops.routing_figures import print_figures, routing_figures
 from storage.db import Database
 
-ANSWERING_ACTIONS = {Action.answer.value, Action.clarify.value}
 # For the baseline: the hand-written intents that stand for a topic of the routing contract.
 _GENERAL_TOPICS = {
     "other_legal": ("other.legal", "handoff"),
     "out_of_scope": ("out_of_scope", "out_of_scope"),
     **{i: ("smalltalk", "smalltalk") for i in ("greet", "thanks", "goodbye", "bot_challenge")},
 }
-
-
-def _correct(row: dict, pred: dict) -> bool:
-    return pred.get("topic") in {row["topic"], *row.get("alt", [])}
-
-
-def routing_figures(rows: list[dict], predictions: list[dict]) -> dict:
-    gold_count, predicted_count = Counter(r["topic"] for r in rows), Counter(p.get("topic") for p in predictions)
-    hits = Counter(r["topic"] for r, p in zip(rows, predictions, strict=True) if _correct(r, p))
-    right_predictions = Counter(p.get("topic") for r, p in zip(rows, predictions, strict=True) if _correct(r, p))
-    other = [p for r, p in zip(rows, predictions, strict=True) if r["topic"] == "other.legal"]
-    with_action = [(r, p) for r, p in zip(rows, predictions, strict=True) if r.get("action")]
-    return {
-        "questions": len(rows),
-        "topic_accuracy": sum(hits.values()) / max(len(rows), 1),
-        "recall": {t: hits[t] / n for t, n in sorted(gold_count.items())},
-        "precision": {t: right_predictions[t] / n for t, n in sorted(predicted_count.items())},
-        "support": dict(sorted(gold_count.items())),
-        "other_legal_answered": (
-            sum(p.get("action") in ANSWERING_ACTIONS for p in other) / len(other) if other else None
-        ),
-        "action_accuracy": (
-            sum(r["action"] == p.get("action") for r, p in with_action) / len(with_action) if with_action else None
-        ),
-        "actions": dict(Counter(p.get("action") for p in predictions)),
-    }
-
-
-def print_figures(ours: dict, baseline: dict) -> None:
-    def row(name: str, a, b) -> None:
-        fmt = lambda v: "   -  " if v is None else f"{v:6.3f}"  # noqa: E731
-        print(f"{name:34s} {fmt(a)}   {fmt(b)}")
-
-    print(f"{ours['questions']} questions            legalbot   BM25 nearest example")
-    row("topic accuracy (gold or alt)", ours["topic_accuracy"], baseline["topic_accuracy"])
-    row("other.legal answered (lower=better)", ours["other_legal_answered"], baseline["other_legal_answered"])
-    row("action accuracy", ours["action_accuracy"], baseline["action_accuracy"])
-    for topic in sorted(set(ours["recall"]) | set(ours["precision"])):
-        row(f"  {topic} recall", ours["recall"].get(topic), baseline["recall"].get(topic))
-        row(f"  {topic} precision", ours["precision"].get(topic), baseline["precision"].get(topic))
-    print("actions taken:", json.dumps(ours["actions"], ensure_ascii=False))
+Predict = Callable[[list[str]], list[dict]]
 
 
 def bm25_baseline(db: Database, texts: list[str]) -> list[dict]:
@@ -126,21 +84,38 @@ def confusion_png(rows: list[dict], predictions: list[dict], path: Path) -> None
     plt.close(fig)
 
 
-def evaluate_routing(model: Path, db: Database, data: Path, out_dir: Path) -> dict:
-    """Print legalbot's routing figures beside the BM25 baseline; write the per-question report
-    (routing_report.jsonl) and the confusion matrix (routing_confusion.png) into ``out_dir``."""
-    rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
-    predictions = list(route_lines(BatchRouter(model, db).route, (json.dumps({"text": r["text"]}) for r in rows)))
-    baseline = bm25_baseline(db, [r["text"] for r in rows])
+def read_labelled(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def model_predictor(model: Path, db: Database) -> Predict:
+    """What residents get from ``model``: the batch router's answers, one per question."""
+    router = BatchRouter(model, db)
+    return lambda texts: list(route_lines(router.route, (json.dumps({"text": t}) for t in texts)))
+
+
+def evaluate_routing(systems: dict[str, Predict], files: list[Path], out_dir: Path) -> dict[str, dict]:
+    """Print each file's routing figures, a column per system (the first is the served one);
+    write its per-question report and the first system's confusion matrix into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with (out_dir / "routing_report.jsonl").open("w", encoding="utf-8") as out:
-        for row, pred, base in zip(rows, predictions, baseline, strict=True):
-            out.write(json.dumps({**row, "predicted": pred, "baseline": base}, ensure_ascii=False) + "\n")
-    confusion_png(rows, predictions, out_dir / "routing_confusion.png")
-    figures = routing_figures(rows, predictions)
-    print_figures(figures, routing_figures(rows, baseline))
-    print(f"per-question report and confusion matrix in {out_dir}")
-    return figures
+    results = {}
+    for data in files:
+        rows = read_labelled(data)
+        texts = [r["text"] for r in rows]
+        predictions = {name: predict(texts) for name, predict in systems.items()}
+        with (out_dir / f"routing_report_{data.stem}.jsonl").open("w", encoding="utf-8") as out:
+            for i, row in enumerate(rows):
+                out.write(
+                    json.dumps({**row, "predicted": {n: p[i] for n, p in predictions.items()}}, ensure_ascii=False)
+                    + "\n"
+                )
+        first = next(iter(systems))
+        confusion_png(rows, predictions[first], out_dir / f"routing_confusion_{data.stem}.png")
+        figures = {name: routing_figures(rows, p) for name, p in predictions.items()}
+        print_figures(data.name, figures)
+        results[data.name] = figures
+    print(f"\nper-question reports and confusion matrices in {out_dir}")
+    return results
 
 
 def cross_validate(folds: int = 3) -> None:

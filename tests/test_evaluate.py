@@ -1,6 +1,7 @@
 """The routing figures' arithmetic (the figures themselves are printed, never asserted)."""
 
-from ops.evaluate import _recall_mrr, routing_figures
+from ops.evaluate import _recall_mrr
+from ops.routing_figures import routing_figures
 
 
 def test_alt_topics_count_as_correct_and_precision_is_per_predicted_topic():
@@ -18,10 +19,36 @@ def test_alt_topics_count_as_correct_and_precision_is_per_predicted_topic():
     ]
     figures = routing_figures(rows, predictions)
     assert figures["topic_accuracy"] == 0.5
+    assert figures["in_scope_accuracy"] == 0.5 and figures["macro_recall"] == 0.5
     assert figures["recall"] == {"civil.contract": 0.5, "other.legal": 0.5}
     assert figures["precision"] == {"civil.contract": 0.0, "civil.general": 1.0, "other.legal": 0.5}
     assert figures["other_legal_answered"] == 0.5  # the clarify offered entries for a criminal question
-    assert figures["action_accuracy"] == 0.0
+    assert figures["person_caught"] == 0.0 and figures["person_total"] == 1
+
+
+def test_safety_and_outright_answers_are_counted_from_their_labels():
+    rows = [
+        {"topic": "civil.marriage", "action": "emergency"},
+        {"topic": "civil.marriage", "action": "emergency"},
+        {"topic": "civil.inheritance", "action": "handoff"},
+        {"topic": "civil.inheritance", "entry": "inherit-conflicting-wills"},
+        {"topic": "civil.inheritance", "entry": "inherit-conflicting-wills"},
+        {"topic": "notary.elderly"},
+    ]
+    predictions = [
+        {"topic": "civil.marriage", "action": "emergency"},
+        {"topic": "civil.marriage", "action": "clarify"},  # danger answered with a question: missed
+        {"topic": "civil.inheritance", "action": "emergency"},  # a person, through the safety net
+        {"topic": "civil.inheritance", "action": "answer", "entry": "inherit-conflicting-wills"},
+        {"topic": "civil.inheritance", "action": "answer", "entry": "inherit-will-forms"},
+        {"topic": "notary.elderly", "action": "clarify"},
+    ]
+    figures = routing_figures(rows, predictions)
+    assert (figures["danger_caught"], figures["danger_total"]) == (0.5, 2)
+    assert (figures["person_caught"], figures["person_total"]) == (1.0, 1)
+    assert figures["answerable_total"] == 3 and figures["answered_outright"] == 2 / 3
+    assert figures["clarified"] == 1 / 3
+    assert (figures["outright_precision"], figures["outright_total"]) == (0.5, 2)
 
 
 def test_recall_and_mrr_at_k():
