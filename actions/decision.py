@@ -8,24 +8,17 @@ the published entries; conversation state (failed turns in a row) is applied by 
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from actions import safety
+from actions.entry_choice import CHOICE_FLOOR, MAX_CHOICES, candidates, choose, selector_ranking
 from knowledge.models import Entry
 from knowledge.render import citation_dicts
 from knowledge.statutes import CIVIL_BOOKS, CIVIL_CODE, ArticleRef, parse_article_ref
 from knowledge.topics import Action, topic_for_intent
+from nlu.parse import ENTRY_MATCHES
 from nlu.text import normalize_text
-
-#: An entry is answered outright only when the response selector gives it at least this
-#: confidence (a softmax over all entries, so values are modest) and no rival comes within
-#: CLARIFY_RATIO of it; otherwise the resident is asked which entry is meant. When the topic
-#: itself is uncertain, only entries above CANDIDATE_FLOOR are offered.
-ANSWER_CONFIDENCE = 0.3
-CLARIFY_RATIO = 0.5
-CANDIDATE_FLOOR = 0.1
-MAX_CHOICES = 3
 
 SMALLTALK_INTENTS = {
     "greet",
@@ -37,15 +30,6 @@ SMALLTALK_INTENTS = {
     "feedback_helpful",
     "feedback_unhelpful",
 }
-
-# Danger to a person is never left to a classifier alone: these words force the safety reply.
-_DANGER = re.compile(
-    r"家暴|家庭暴力|打我|打死我|杀了?我|弄死我|斩死我|砍死我|掐我|拿刀(威胁|要|对着)|救命|"
-    r"我(想|要)(自杀|死|跳楼|跳河|轻生)|不想活|想寻死|结束自己|威胁我|跟踪我|把我关"
-)
-# A dispute already before a court, or a long story with many facts: an adviser should look at it.
-_LITIGATION = re.compile(r"已经起诉|起诉了|告上法庭|开庭|立案了|判决书|一审|二审|上诉|法院判|被告了|传票")
-COMPLEX_LENGTH = 200
 
 # The topic of articles of laws other than the Civil Code.
 _LAW_TOPICS = (
@@ -112,24 +96,10 @@ def _best_topic(parse: Mapping) -> tuple[str | None, float]:
 
 
 def slugs_in(parse: Mapping) -> set[str]:
-    """The entries a parse can lead to: those the selector ranks and a picked button's entry.
-    decide() needs no others, so the live action loads only these."""
-    selector = (parse.get("response_selector") or {}).get("default") or {}
-    ranked = {(item.get("intent_response_key") or "").split("/", 1)[-1] for item in selector.get("ranking") or []}
+    """The entries a parse can lead to: those the selector ranks, those with close examples and a
+    picked button's entry. decide() needs no others, so the live action loads only these."""
+    ranked = {slug for slug, _ in selector_ranking(parse)} | {m["entry"] for m in parse.get(ENTRY_MATCHES) or []}
     return ranked | {e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "entry"}
-
-
-def entry_candidates(parse: Mapping, entries: Mapping[str, Entry], topic: str | None) -> list[tuple[str, float]]:
-    """Published entries as the response selector ranks them: those of the routed topic, or all
-    if the selector ranks none of that topic."""
-    selector = (parse.get("response_selector") or {}).get("default") or {}
-    ranked = [
-        ((item.get("intent_response_key") or "").split("/", 1)[-1], float(item.get("confidence") or 0.0))
-        for item in selector.get("ranking") or []
-    ]
-    ranked = [(slug, conf) for slug, conf in ranked if slug in entries]
-    same_topic = [c for c in ranked if entries[c[0]].topic == topic]
-    return same_topic or ranked
 
 
 def _answer(entry: Entry, confidence: float, intent: str) -> Decision:
@@ -150,10 +120,10 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
     confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
     topic, topic_confidence = _best_topic(parse)
 
-    if intent == "emergency" or _DANGER.search(text):
+    if intent == "emergency" or safety.in_danger(text, parse):
         return Decision(
-            topic=topic or "other.legal",
-            action=Action.emergency,
+            topic or "other.legal",
+            Action.emergency,
             confidence=confidence,
             reason=HandoffReason.emergency,
             intent=intent,
@@ -162,12 +132,10 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
     ref = parse_article_ref(text)
     if ref is not None:
         if ref.law is None:  # a repealed or unknown law: the reply explains which
-            return Decision(
-                topic=topic or "other.legal", action=Action.article, confidence=confidence, article=ref, intent=intent
-            )
+            return Decision(topic or "other.legal", Action.article, confidence=confidence, article=ref, intent=intent)
         return Decision(
-            topic=topic_of_article(ref.law, ref.number),
-            action=Action.article,
+            topic_of_article(ref.law, ref.number),
+            Action.article,
             confidence=1.0,
             citations=[{"law": ref.law, "article": ref.number}],
             article=ref,
@@ -178,60 +146,43 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
         slug = next((e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "entry"), None)
         if slug is not None and slug in entries:
             return _answer(entries[slug], 1.0, intent)
-        return Decision(topic="out_of_scope", action=Action.clarify, confidence=0.0, intent=intent)
+        return Decision("out_of_scope", Action.clarify, confidence=0.0, intent=intent)
 
-    if intent in SMALLTALK_INTENTS:
-        return Decision(topic="smalltalk", action=Action.smalltalk, confidence=confidence, intent=intent)
-    if intent == "out_of_scope":
-        return Decision(topic="out_of_scope", action=Action.out_of_scope, confidence=confidence, intent=intent)
-    if intent == "request_human":
+    if intent == "request_human" or safety.asks_for_person(text):
         return Decision(
-            topic=topic if topic and topic_confidence >= CANDIDATE_FLOOR else "other.legal",
-            action=Action.handoff,
+            topic if topic and topic_confidence >= CHOICE_FLOOR else "other.legal",
+            Action.handoff,
             confidence=confidence,
             reason=HandoffReason.request,
             intent=intent,
         )
+    if intent in SMALLTALK_INTENTS:
+        return Decision("smalltalk", Action.smalltalk, confidence=confidence, intent=intent)
+    if intent == "out_of_scope":
+        return Decision("out_of_scope", Action.out_of_scope, confidence=confidence, intent=intent)
     if intent == "other_legal":
         return Decision(
-            topic="other.legal",
-            action=Action.handoff,
+            "other.legal", Action.handoff, confidence=confidence, reason=HandoffReason.other_legal, intent=intent
+        )
+
+    found = candidates(parse, entries, topic)
+    if safety.needs_person(text, parse):
+        # A lawsuit, a lawyer's letter, a long dispute: answer what can be answered, offer an adviser.
+        best = entries[found[0].slug] if found and intent != "nlu_fallback" else None
+        return Decision(
+            topic or "other.legal",
+            Action.handoff,
+            entry=best.slug if best else None,
+            citations=citation_dicts(best) if best else [],
             confidence=confidence,
-            reason=HandoffReason.other_legal,
-            intent=intent,
-        )
-
-    candidates = entry_candidates(parse, entries, topic)
-    if intent == "nlu_fallback" or topic is None or not candidates:
-        # Not sure what was meant: ask, offering the closest entries if any is plausible.
-        return Decision(
-            topic=topic or "out_of_scope",
-            action=Action.clarify,
-            confidence=topic_confidence,
-            choices=[slug for slug, conf in candidates[:MAX_CHOICES] if conf >= CANDIDATE_FLOOR],
-            intent=intent,
-        )
-
-    (best, best_conf), rivals = candidates[0], candidates[1:]
-    if _LITIGATION.search(text) or len(text) > COMPLEX_LENGTH:
-        # Answer what can be answered, and offer an adviser for the whole story.
-        return Decision(
-            topic=topic,
-            action=Action.handoff,
-            entry=best,
-            citations=citation_dicts(entries[best]),
-            confidence=confidence * best_conf,
             reason=HandoffReason.complex,
             intent=intent,
         )
-    close = [slug for slug, conf in rivals if conf >= CLARIFY_RATIO * best_conf]
-    if best_conf < ANSWER_CONFIDENCE or close:
-        # The topic is known but not the entry ("离婚"): offer the topic's most likely entries.
+    answer, choices = choose(found)
+    if intent == "nlu_fallback" or topic is None or answer is None:
+        # Not sure what was meant: ask, offering the closest entries if any is plausible.
+        offered = [c.slug for c in choices] if answer is None else [c.slug for c in found[:MAX_CHOICES]]
         return Decision(
-            topic=topic,
-            action=Action.clarify,
-            confidence=confidence * best_conf,
-            choices=[best, *(close or [slug for slug, _ in rivals])][:MAX_CHOICES],
-            intent=intent,
+            topic or "out_of_scope", Action.clarify, confidence=topic_confidence, choices=offered, intent=intent
         )
-    return _answer(entries[best], confidence * best_conf, intent)
+    return _answer(entries[answer.slug], confidence * answer.score, intent)

@@ -98,6 +98,7 @@ class Settings:
     action_port: int = 5055
     rasa_url: str = "http://127.0.0.1:5005"  # where `legalbot chat` finds a running assistant
     rasa_workers: int = 2
+    embedding_cache: Path = VAR / "embeddings.sqlite"  # the sentence vectors of training examples
     redis: RedisSettings = field(default_factory=RedisSettings)
     telegram: TelegramSettings | None = None
     handoff: HandoffSettings = field(default_factory=HandoffSettings)
@@ -113,6 +114,7 @@ class Settings:
             action_port=int(env.get("ACTION_PORT", cls.action_port)),
             rasa_url=env.get("RASA_URL", cls.rasa_url),
             rasa_workers=int(env.get("LEGALBOT_RASA_WORKERS", cls.rasa_workers)),
+            embedding_cache=Path(env.get("LEGALBOT_EMBEDDING_CACHE", cls.embedding_cache)),
             redis=RedisSettings.from_env(env),
             telegram=TelegramSettings.from_env(env),
             handoff=HandoffSettings.from_env(env),

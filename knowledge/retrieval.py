@@ -1,145 +1,32 @@
-"""Find the Civil Code articles that bear on a layperson's question.
+"""Find the Civil Code articles that bear on a layperson's question, for the "articles that may
+apply" reply and the case summaries advisers read.
 
-Lexical retrieval (BM25 over jieba words and over character bigrams, fused) on each article's
-text together with its chapter heading — 第九章 饲养动物损害责任 tells more about article 1245
-than its first words do — after colloquial words are expanded into the statute's own words
-(老公 → 配偶, 房东 → 出租人). Two signals from the consultation core re-rank it: articles in
-the Civil Code book of the routed topic, and the articles that the knowledge entries the
-question matched cite (curated by people, so they are strong evidence).
+Two retrievers, fused by z-scored scores: the lexical one (knowledge/lexical_index.py) and the
+dense one (knowledge/dense_index.py). Three signals from the consultation core re-rank them: the
+Civil Code book of the routed topic, the entries the response selector ranked, and the entries
+whose example questions are closest to the question (their citations were chosen by people, so
+they are strong evidence). The weights were chosen on half of STARD's development questions and
+checked on the other half, both ways (`legalbot eval --statutes` prints each part's figures).
 """
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-import jieba
-from rank_bm25 import BM25Okapi
+import numpy as np
 
 from knowledge import statutes
+from knowledge.dense_index import civil_code_vectors
+from knowledge.lexical_index import civil_code_index, expand
 from knowledge.models import Entry
 from nlu.text import normalize_text
 
-BOOK_BONUS = 0.35
-ENTRY_BONUS = 0.8
-_STOP = set(
-    [
-        "的了是在和与对于由从被把及或并等请问我你他她它这那个之其什么怎么怎样如何咨询一下有关关于应该可以是否有没有如果因为所以但是然后吗呢吧啊呀么还要会能都就也又被给让我们你们他们自己这个那个"
-    ]
-) | set(
-    [
-        "的",
-        "了",
-        "是",
-        "在",
-        "和",
-        "与",
-        "对",
-        "于",
-        "由",
-        "从",
-        "被",
-        "把",
-        "及",
-        "或",
-        "并",
-        "等",
-        "吗",
-        "呢",
-        "吧",
-        "啊",
-        "呀",
-        "么",
-        "还",
-        "要",
-        "会",
-        "能",
-        "都",
-        "就",
-        "也",
-        "又",
-        "给",
-        "让",
-        "我",
-        "你",
-        "他",
-        "她",
-        "它",
-    ]
-)
-
-# Colloquial words residents use, and the statute's words for the same things.
-EXPANSIONS: dict[str, str] = {
-    "老公": "配偶 夫妻",
-    "老婆": "配偶 夫妻",
-    "丈夫": "配偶 夫妻",
-    "妻子": "配偶 夫妻",
-    "两公婆": "夫妻 配偶",
-    "结婚": "婚姻 登记",
-    "离婚": "离婚 婚姻",
-    "彩礼": "婚约 财物 返还",
-    "小孩": "子女 未成年",
-    "孩子": "子女 未成年",
-    "仔女": "子女",
-    "抚养费": "抚养费 子女",
-    "房东": "出租人 租赁",
-    "租客": "承租人 租赁",
-    "租房": "租赁 出租人 承租人",
-    "房租": "租金 租赁",
-    "押金": "租赁 押金",
-    "借条": "借款 借款合同",
-    "欠条": "借款 债务",
-    "借钱": "借款 出借人 借款人",
-    "欠钱": "借款 债务 清偿",
-    "还钱": "借款 返还 清偿",
-    "利息": "利息 借款",
-    "担保人": "保证人 保证",
-    "担保": "保证 担保",
-    "定金": "定金",
-    "订金": "定金 预付款",
-    "违约": "违约责任 违约",
-    "赔偿": "损害 赔偿 责任",
-    "赔钱": "损害 赔偿",
-    "被狗咬": "饲养 动物 损害",
-    "狗": "饲养 动物",
-    "宠物": "饲养 动物",
-    "高空抛物": "建筑物 抛掷 坠落",
-    "车祸": "机动车 交通事故",
-    "撞": "机动车 交通事故 损害",
-    "医院": "医疗机构 医务人员 诊疗",
-    "看病": "诊疗 医疗机构",
-    "遗产": "遗产 继承",
-    "遗嘱": "遗嘱 继承",
-    "遗属": "遗嘱",
-    "过世": "死亡 继承",
-    "去世": "死亡 继承",
-    "老人": "老年人 赡养",
-    "养老": "赡养 扶养",
-    "邻居": "相邻 不动产 权利人",
-    "物业": "物业服务人 业主",
-    "业主": "业主 建筑物",
-    "房产证": "不动产 登记",
-    "加名": "不动产 登记 共有",
-    "宅基地": "宅基地 使用权",
-    "承包地": "土地承包经营权",
-    "偷拍": "隐私 私密",
-    "造谣": "名誉 诽谤",
-    "骂人": "侮辱 名誉",
-    "照片": "肖像",
-    "个人信息": "个人信息 处理",
-    "监护": "监护人 监护",
-    "时效": "诉讼时效",
-    "骗": "欺诈",
-    "逼": "胁迫",
-    "装修": "承揽 定作人",
-    "中介": "中介人 委托人",
-    "网购": "买卖 出卖人",
-    "退货": "买卖 质量 解除",
-    "质量": "质量 标的物",
-}
+DENSE_WEIGHT = 0.75  # of the dense z-score against the lexical one (0.7 and 0.8 on the two halves)
+BOOK_BONUS = 0.25  # z units for an article in the routed topic's book (0 and 0.25 on the two halves)
+SELECTOR_BONUS = 1.0  # × the selector's confidence, for the articles its entries cite (0 and 1.0)
+CLOSE_BONUS = 0.4  # × the entry's z-score, for the articles the closest entries cite (0.5 and 0.25)
+CLOSE_ENTRIES = 3
 
 
 @dataclass(frozen=True)
@@ -152,45 +39,20 @@ class Found:
         return {"law": self.law, "article": self.article, "score": round(self.score, 4)}
 
 
-def _words(text: str) -> list[str]:
-    return [w for w in jieba.lcut(text) if w.strip() and w not in _STOP and not re.fullmatch(r"\W+", w)]
+@dataclass(frozen=True)
+class Hints:
+    """What the consultation core knows about a question: its routed topic, the entries the
+    response selector ranked (with confidence) and the entries with the closest example
+    questions (with how far above the other entries they stand, in z-score)."""
+
+    topic: str | None = None
+    selector_entries: Sequence[tuple[Entry, float]] = ()
+    close_entries: Sequence[tuple[Entry, float]] = ()
 
 
-def _bigrams(text: str) -> list[str]:
-    chars = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    return [a + b for a, b in itertools.pairwise(chars)]
-
-
-def expand(question: str) -> str:
-    text = normalize_text(question)
-    return text + " " + " ".join(v for k, v in EXPANSIONS.items() if k in text)
-
-
-class CivilCodeIndex:
-    """BM25 indices over the Civil Code's articles in force, built once per process."""
-
-    def __init__(self) -> None:
-        rows = statutes.civil_code_articles()
-        self.numbers = [number for number, _, _ in rows]
-        docs = [f"{chapter or ''} {text}" for _, chapter, text in rows]
-        self.words = BM25Okapi([_words(d) for d in docs])
-        self.bigrams = BM25Okapi([_bigrams(d) for d in docs])
-
-    def scores(self, query: str) -> list[float]:
-        """Fused lexical score per article: each BM25 normalised by its best hit, then summed."""
-        fused = [0.0] * len(self.numbers)
-        for index, tokens in ((self.words, _words(query)), (self.bigrams, _bigrams(query))):
-            if not tokens:
-                continue
-            raw = index.get_scores(tokens)
-            top = max(raw) or 1.0
-            fused = [f + r / top for f, r in zip(fused, raw, strict=True)]
-        return fused
-
-
-@lru_cache(maxsize=1)
-def civil_code_index() -> CivilCodeIndex:
-    return CivilCodeIndex()
+def _z(scores: np.ndarray) -> np.ndarray:
+    spread = scores.std()
+    return (scores - scores.mean()) / spread if spread else np.zeros_like(scores)
 
 
 def _book(topic: str | None) -> range | None:
@@ -202,33 +64,52 @@ def _book(topic: str | None) -> range | None:
     return None
 
 
-def search(
-    question: str, k: int = 5, topic: str | None = None, matched: Sequence[tuple[Entry, float]] = ()
-) -> list[Found]:
-    """The ``k`` Civil Code articles most likely to apply. ``topic``: the routed topic;
-    ``matched``: knowledge entries the question matched, with the selector's confidence."""
-    index = civil_code_index()
-    scores = dict(zip(index.numbers, index.scores(expand(question)), strict=True))
-    book = _book(topic)
-    if book:
-        for number in scores:
-            if number in book:
-                scores[number] += BOOK_BONUS
-    for entry, confidence in matched:
-        for citation in entry.citations:
-            if citation.law == statutes.CIVIL_CODE and citation.article in scores:
-                scores[citation.article] += ENTRY_BONUS * confidence
-    best = sorted(scores.items(), key=lambda item: -item[1])[:k]
+def _cited(entry: Entry) -> list[int]:
+    return [c.article for c in entry.citations if c.law == statutes.CIVIL_CODE and c.article is not None]
+
+
+def fused_scores(question: str, hints: Hints = Hints(), dense_weight: float = DENSE_WEIGHT) -> dict[int, float]:
+    """Every article's fused score; ``dense_weight`` 0 is the lexical retriever alone."""
+    lexical = civil_code_index()
+    scores = (1 - dense_weight) * _z(np.asarray(lexical.scores(expand(question))))
+    if dense_weight:
+        scores = scores + dense_weight * _z(civil_code_vectors().scores(normalize_text(question)))
+    by_number = dict(zip(lexical.numbers, scores.tolist(), strict=True))
+    book = _book(hints.topic)
+    for number in book or ():
+        if number in by_number:
+            by_number[number] += BOOK_BONUS
+    for entry, confidence in hints.selector_entries:
+        for number in _cited(entry):
+            by_number[number] = by_number.get(number, 0.0) + SELECTOR_BONUS * confidence
+    for entry, z in list(hints.close_entries)[:CLOSE_ENTRIES]:
+        for number in _cited(entry):
+            by_number[number] = by_number.get(number, 0.0) + CLOSE_BONUS * max(z, 0.0)
+    return by_number
+
+
+def search(question: str, k: int = 5, hints: Hints = Hints(), dense_weight: float = DENSE_WEIGHT) -> list[Found]:
+    """The ``k`` Civil Code articles most likely to apply."""
+    best = sorted(fused_scores(question, hints, dense_weight).items(), key=lambda item: -item[1])[:k]
     return [Found(statutes.CIVIL_CODE, number, score) for number, score in best]
 
 
-RELATED_MIN_SCORE = 1.0  # above the book bonus alone: the question's own words must match
+RELATED_MIN_WORDS = 1.0  # the question's own words must match the article (lexical score, max 2)
+RELATED_MIN_WORDS_IN_BOOK = 0.65  # a little less for an article of the routed topic's book
 
 
 def related_articles(question: str, topic: str | None, k: int = 3) -> list[statutes.Article]:
     """Civil Code articles that may apply to a question no entry answers, for a resident's
-    reply or an adviser's case summary; none when nothing in the question matches."""
-    found = [f for f in search(normalize_text(question), k=k, topic=topic) if f.score >= RELATED_MIN_SCORE]
+    reply or an adviser's case summary; none unless the question's own words match them, so a
+    question that is not about the Civil Code gets no articles."""
+    text = normalize_text(question)
+    lexical, book = civil_code_index(), _book(topic) or range(0)
+    words = dict(zip(lexical.numbers, lexical.scores(expand(text)), strict=True))
+    found = [
+        f
+        for f in search(text, k=k, hints=Hints(topic=topic))
+        if words[f.article] >= (RELATED_MIN_WORDS_IN_BOOK if f.article in book else RELATED_MIN_WORDS)
+    ]
     return [a for a in (statutes.find_article(f.law, f.article) for f in found) if a is not None]
 
 

@@ -86,18 +86,30 @@ def find_article(law: str, number: int) -> Article | None:
     return Article(row["law_name"], row["article_no_arabic"], row["article_text"]) if row else None
 
 
-def civil_code_articles() -> list[tuple[int, str | None, str]]:
-    """(number, chapter heading, text) of every Civil Code article in force, in order."""
+@dataclass(frozen=True)
+class CodeArticle:
+    """A Civil Code article in force with the headings of its chapter and section (if any)."""
+
+    number: int
+    chapter: str
+    section: str
+    text: str
+
+
+def civil_code_articles() -> list[CodeArticle]:
+    """Every Civil Code article in force, in order."""
     rows = (
         _connection()
         .execute(
-            f"SELECT article_no_arabic, chapter, article_text FROM articles WHERE law_name = ? "
+            f"SELECT article_no_arabic, chapter, section, article_text FROM articles WHERE law_name = ? "
             f"AND article_no LIKE '第%条' AND {_IN_FORCE} ORDER BY article_no_arabic",
             (CIVIL_CODE,),
         )
         .fetchall()
     )
-    return [(r["article_no_arabic"], r["chapter"], r["article_text"]) for r in rows]
+    return [
+        CodeArticle(r["article_no_arabic"], r["chapter"] or "", r["section"] or "", r["article_text"]) for r in rows
+    ]
 
 
 @lru_cache(maxsize=1)

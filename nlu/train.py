@@ -1,9 +1,13 @@
 """Train the Rasa model only when something that shapes it changed.
 
 The model is cached as models/legalbot-<key>.tar.gz, where the key hashes every input:
-config, domain, stories, all NLU data (generated included), the jieba dictionary files
-(Rasa's own cache misses edits inside that folder) and the pipeline's own code. Training
-always runs with --force so Rasa's internal cache cannot reuse a stale tokenizer.
+the pipeline configuration, domain, stories, all NLU data (generated included), the jieba
+dictionary files (Rasa's own cache misses edits inside that folder), the curated safety sets,
+the pipeline's own code and the sentence encoder's version. Training always runs with --force so
+Rasa's internal cache cannot reuse a stale tokenizer.
+
+`without_encoder()` writes the same pipeline without the sentence encoder and what reads it, the
+reference `legalbot eval` and `legalbot bench` put beside the served model.
 """
 
 from __future__ import annotations
@@ -15,19 +19,28 @@ import sys
 import time
 from pathlib import Path
 
-from config.settings import PROJECT_ROOT
+import yaml
+
+from config.settings import PROJECT_ROOT, VAR
+from nlu.encoder import encoder_version
 
 MODELS_DIR = PROJECT_ROOT / "models"
-KEEP_MODELS = 3  # recent models kept, so switching back to a recent state needs no retraining
+KEEP_MODELS = 4  # recent models kept (with and without the encoder), so going back needs no training
+CONFIG = PROJECT_ROOT / "nlu" / "config.yml"
+ENCODER_COMPONENTS = ("nlu.featurizer.SentenceEncoderFeaturizer", "nlu.matcher.ExampleMatcher")
 TRAINING_INPUTS = (
-    "nlu/config.yml",
     "domain.yml",
     "stories",
     "nlu/general.yml",
     "nlu/kb",
     "nlu/dictionary",
+    "nlu/safety.yml",
     "nlu/normalize.py",
     "nlu/text.py",
+    "nlu/encoder.py",
+    "nlu/featurizer.py",
+    "nlu/matcher.py",
+    "nlu/parse.py",
 )
 
 
@@ -42,15 +55,25 @@ def _files(root: Path) -> list[Path]:
     return files
 
 
-def model_key(root: Path = PROJECT_ROOT) -> str:
-    digest = hashlib.sha256()
+def model_key(root: Path = PROJECT_ROOT, config: Path = CONFIG) -> str:
+    digest = hashlib.sha256(config.read_bytes() + b"\0" + encoder_version().encode() + b"\0")
     for path in _files(root):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
-def model_path(root: Path = PROJECT_ROOT) -> Path:
-    return MODELS_DIR / f"legalbot-{model_key(root)}.tar.gz"
+def model_path(root: Path = PROJECT_ROOT, config: Path = CONFIG) -> Path:
+    return MODELS_DIR / f"legalbot-{model_key(root, config)}.tar.gz"
+
+
+def without_encoder() -> Path:
+    """The served pipeline without the sentence encoder and its matcher (a file under var/)."""
+    pipeline = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    pipeline["pipeline"] = [c for c in pipeline["pipeline"] if c["name"] not in ENCODER_COMPONENTS]
+    path = VAR / "config-without-encoder.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(pipeline, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
 
 
 def rasa_command(*args: str) -> list[str]:
@@ -58,9 +81,10 @@ def rasa_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "rasa", *args]
 
 
-def train(force: bool = False) -> Path:
-    """Return the trained model for the current inputs, training it if it is not cached."""
-    path = model_path()
+def train(force: bool = False, config: Path = CONFIG, env: dict[str, str] | None = None) -> Path:
+    """Return the trained model for the current inputs, training it if it is not cached.
+    ``env``: the training process's environment (where the embedding cache is, its threads)."""
+    path = model_path(config=config)
     if path.exists() and not force:
         return path
     MODELS_DIR.mkdir(exist_ok=True)
@@ -69,7 +93,7 @@ def train(force: bool = False) -> Path:
         rasa_command(
             "train",
             "--config",
-            "nlu/config.yml",
+            str(config),
             "--domain",
             "domain.yml",
             "--data",
@@ -84,8 +108,9 @@ def train(force: bool = False) -> Path:
         ),
         cwd=PROJECT_ROOT,
         check=True,
-        stdout=sys.stderr,
-    )  # stdout may be a JSONL stream (route)
+        stdout=sys.stderr,  # stdout may be a JSONL stream (route)
+        env=env,
+    )
     training_record(path).write_text(json.dumps({"seconds": round(time.monotonic() - started, 1)}))
     for old in sorted(MODELS_DIR.glob("legalbot-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP_MODELS]:
         old.unlink()

@@ -15,9 +15,12 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from actions.decision import decide, entry_candidates
+from actions.decision import decide
+from actions.entry_choice import candidates
 from knowledge import retrieval
 from knowledge.content import published_index
+from knowledge.retrieval import Hints
+from nlu.parse import ENTRY_MATCHES
 from storage.db import Database
 
 MATCHED_ENTRIES = 3  # entries whose citations may lift an article's rank
@@ -44,19 +47,23 @@ class BatchRouter:
     async def route(self, text: str) -> dict:
         return decide(await self.parse(text), self._entries).contract()
 
-    async def retrieval_hints(self, text: str) -> tuple[str, list]:
-        """The routed topic and the entries the question matched, with their confidence."""
+    async def retrieval_hints(self, text: str) -> Hints:
+        """What routing knows that helps find the question's articles (knowledge/retrieval.py)."""
         parse = await self.parse(text)
         topic = decide(parse, self._entries).topic
-        return topic, [
-            (self._entries[slug], conf)
-            for slug, conf in entry_candidates(parse, self._entries, topic)[:MATCHED_ENTRIES]
-        ]
+        selector = [(c.slug, c.selector) for c in candidates(parse, self._entries, topic) if c.selector]
+        selector = selector[:MATCHED_ENTRIES]
+        close = [(m["entry"], m.get("z", 0.0)) for m in parse.get(ENTRY_MATCHES) or []]
+        return Hints(
+            topic=topic,
+            selector_entries=[(self._entries[slug], conf) for slug, conf in selector],
+            close_entries=[(self._entries[slug], z) for slug, z in close if slug in self._entries],
+        )
 
     async def articles(self, text: str, k: int = 5) -> dict:
-        """Civil Code articles for the question, helped by its routed topic and matched entries."""
-        topic, matched = await self.retrieval_hints(text)
-        return {"articles": [found.as_dict() for found in retrieval.search(text, k, topic, matched)]}
+        """Civil Code articles for the question, helped by what routing knows about it."""
+        hints = await self.retrieval_hints(text)
+        return {"articles": [found.as_dict() for found in retrieval.search(text, k, hints)]}
 
 
 Annotate = Callable[[str], Awaitable[dict]]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from config.settings import PROJECT_ROOT, Settings
 from knowledge.statutes import find_article
+from nlu.train import train, without_encoder
 from ops.batch_route import BatchRouter, run
 from ops.training import prepare
 from storage.db import Database
@@ -55,7 +56,11 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     if args.statutes:
         evaluate_statutes(model, db, files[0])
         return 0
-    systems = {"legalbot": model_predictor(model, db), "BM25 nearest example": partial(bm25_baseline, db)}
+    systems = {
+        "legalbot": model_predictor(model, db),
+        "without encoder": model_predictor(train(config=without_encoder()), db),
+        "BM25 nearest example": partial(bm25_baseline, db),
+    }
     evaluate_routing(systems, files, out_dir=PROJECT_ROOT / "results")
     return 0
 
@@ -78,8 +83,8 @@ def statutes_search(args: argparse.Namespace, settings: Settings) -> int:
 def bench(args: argparse.Namespace, settings: Settings) -> int:
     """On a scratch copy of the knowledge base (the bench edits an answer to time it going live),
     with its conversations in a scratch SQLite file unless --tracker-store names a database."""
-    from ops.bench import bench as run_bench
-    from ops.servers import free_port
+    from ops.bench.run import bench as run_bench
+    from ops.bench.training import training_times
 
     with tempfile.TemporaryDirectory() as scratch:
         scratch_settings = dataclasses.replace(
@@ -88,7 +93,11 @@ def bench(args: argparse.Namespace, settings: Settings) -> int:
             tracker_store_url=args.tracker_store or f"sqlite:///{scratch}/conversations.db",
         )
         model = prepare(Database(scratch_settings.database_url))
-        run_bench(model, scratch_settings, (free_port(), free_port(), free_port()), per_resident=args.per_resident)
+        reference = train(config=without_encoder())
+        times = training_times() if args.training else None
+        run_bench(
+            model, reference, scratch_settings, rounds=args.rounds, per_resident=args.per_resident, training=times
+        )
     return 0
 
 
@@ -118,4 +127,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     b.add_argument("--per-resident", type=int, default=10, help="messages each simulated resident sends")
     b.add_argument("--tracker-store", help="an SQLAlchemy URL for the conversations (default: a scratch SQLite file)")
+    b.add_argument("--rounds", type=int, default=3, help="rounds, each running every configuration afresh")
+    b.add_argument(
+        "--training",
+        action="store_true",
+        help="also time two full trainings, from a cold and from a warm embedding cache (~10 min)",
+    )
     b.set_defaults(func=bench)

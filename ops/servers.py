@@ -141,6 +141,11 @@ def server_env(settings: Settings, action_port: int) -> dict[str, str]:
         "REDIS_KEY_PREFIX": settings.redis.key_prefix,
         "SANIC_WORKERS": str(settings.rasa_workers),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        # The sentence encoder's OpenMP threads: one per process (the Rasa workers and the action
+        # server share the cores), waiting passively (nlu/encoder.py says why).
+        "OMP_NUM_THREADS": "1",
+        "OMP_WAIT_POLICY": "PASSIVE",
+        "LEGALBOT_EMBEDDING_CACHE": str(settings.embedding_cache),
     }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from config.settings import PROJECT_ROOT
 from knowledge.content import ContentError, load, read_content
+from knowledge.dense_index import civil_code_vectors
 from knowledge.training_data import build
 from nlu.train import train
 from storage.db import Database
@@ -36,4 +37,5 @@ def prepare(db: Database, force: bool = False) -> Path:
         raise SystemExit(f"Nothing loaded: {len(error.problems)} problems in the content.") from error
     print(f"knowledge base {db.url}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), file=sys.stderr)
     print(f"wrote {build_training_data(db)}", file=sys.stderr)
+    civil_code_vectors()  # computed once per machine, so no server pays for it on a resident's message
     return train(force=force)

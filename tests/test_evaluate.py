@@ -1,6 +1,6 @@
 """The routing figures' arithmetic (the figures themselves are printed, never asserted)."""
 
-from ops.evaluate import _recall_mrr
+from ops.evaluate import retrieval_figures
 from ops.routing_figures import routing_figures
 
 
@@ -51,7 +51,8 @@ def test_safety_and_outright_answers_are_counted_from_their_labels():
     assert (figures["outright_precision"], figures["outright_total"]) == (0.5, 2)
 
 
-def test_recall_and_mrr_at_k():
-    recall, mrr = _recall_mrr([[1, 2, 3], [7, 8, 9]], [{2, 5}, {9}])
-    assert recall == (0.5 + 1.0) / 2
-    assert mrr == (1 / 2 + 1 / 3) / 2
+def test_hit_recall_and_mrr_at_k():
+    figures = retrieval_figures([[1, 2, 3], [7, 8, 9], [4]], [{2, 5}, {9}, {6}])
+    assert figures["hit"] == 2 / 3
+    assert figures["recall"] == (0.5 + 1.0 + 0.0) / 3
+    assert figures["mrr"] == (1 / 2 + 1 / 3 + 0.0) / 3

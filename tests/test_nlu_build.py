@@ -47,10 +47,26 @@ def test_the_model_key_changes_with_the_jieba_dictionary(tmp_path):
 
 
 def test_the_model_key_changes_with_the_training_data_and_config(tmp_path):
-    from nlu.train import PROJECT_ROOT
+    from nlu.train import CONFIG, PROJECT_ROOT
 
     _copy_inputs(PROJECT_ROOT, tmp_path)
-    before = model_key(tmp_path)
-    config = tmp_path / "nlu" / "config.yml"
+    config = tmp_path / "config.yml"
+    shutil.copy(CONFIG, config)
+    before = model_key(tmp_path, config)
     config.write_text(config.read_text(encoding="utf-8").replace("epochs: 60", "epochs: 61", 1), encoding="utf-8")
-    assert model_key(tmp_path) != before
+    after_config = model_key(tmp_path, config)
+    assert after_config != before
+    with (tmp_path / "nlu" / "safety.yml").open("a", encoding="utf-8") as f:
+        f.write("  - 又一句危险的话\n")  # the curated safety sets are training data too
+    assert model_key(tmp_path, config) != after_config
+
+
+def test_the_model_without_the_encoder_is_the_same_pipeline_less_the_encoder():
+    import yaml
+
+    from nlu.train import CONFIG, ENCODER_COMPONENTS, without_encoder
+
+    served = [c["name"] for c in yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]]
+    reference = [c["name"] for c in yaml.safe_load(without_encoder().read_text(encoding="utf-8"))["pipeline"]]
+    assert set(ENCODER_COMPONENTS) <= set(served)
+    assert reference == [name for name in served if name not in ENCODER_COMPONENTS]

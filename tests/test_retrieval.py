@@ -16,7 +16,9 @@ def test_expansion_adds_the_statute_words_for_colloquial_ones():
 
 def test_a_plain_question_finds_its_article():
     assert 1245 in articles(retrieval.search("饲养的动物造成他人损害，饲养人要承担责任吗"))
-    assert 1077 in articles(retrieval.search("离婚登记申请以后三十日内可以撤回吗", topic="civil.marriage"))
+    assert 1077 in articles(
+        retrieval.search("离婚登记申请以后三十日内可以撤回吗", hints=retrieval.Hints(topic="civil.marriage"))
+    )
 
 
 def test_results_are_civil_code_articles_in_order_of_score():
@@ -26,8 +28,10 @@ def test_results_are_civil_code_articles_in_order_of_score():
 
 
 def test_the_routed_topic_favours_its_book():
-    found = retrieval.search("这种情况怎么赔偿", k=5, topic="civil.tort")
-    assert all(1164 <= a <= 1260 for a in articles(found))
+    def in_tort_book(hints: retrieval.Hints) -> int:
+        return sum(1164 <= a <= 1260 for a in articles(retrieval.search("这种情况怎么赔偿", k=10, hints=hints)))
+
+    assert in_tort_book(retrieval.Hints(topic="civil.tort")) > in_tort_book(retrieval.Hints())
 
 
 def test_the_citations_of_matched_entries_lift_their_articles():
@@ -36,6 +40,20 @@ def test_the_citations_of_matched_entries_lift_their_articles():
         topic="civil.inheritance",
         citations=[Citation(law=CIVIL_CODE, article=1142, source="statute")],
     )
-    without = articles(retrieval.search("我爸写了好几份那个东西，听哪份", k=5))
-    with_entry = articles(retrieval.search("我爸写了好几份那个东西，听哪份", k=5, matched=[(entry, 0.9)]))
-    assert 1142 not in without and with_entry[0] == 1142
+    question = "我爸写了好几份那个东西，听哪份"
+
+    def rank(hints: retrieval.Hints) -> int:
+        scores = retrieval.fused_scores(question, hints)
+        return sorted(scores, key=lambda number: -scores[number]).index(1142)
+
+    alone = rank(retrieval.Hints())
+    assert rank(retrieval.Hints(selector_entries=[(entry, 0.9)])) < alone
+    assert rank(retrieval.Hints(close_entries=[(entry, 3.0)])) < alone
+
+
+def test_the_dense_retriever_sees_what_the_words_do_not():
+    """邻居 makes the words retriever think of neighbours (相邻关系, articles 288-296); the dense one
+    sees a dog that bit a child (饲养动物损害责任, articles 1245-1251)."""
+    question = "邻居的狗咬伤了我儿子"
+    assert not 1245 <= articles(retrieval.search(question, k=1, dense_weight=0.0))[0] <= 1251
+    assert 1245 <= articles(retrieval.search(question, k=1))[0] <= 1251

@@ -18,7 +18,8 @@ from config.settings import HandoffSettings
 from handoff.models import CaseMessage, MessageStatus
 from handoff.repository import pending_case_messages
 from handoff.timers import run_due
-from knowledge.retrieval import civil_code_index
+from knowledge.dense_index import civil_code_vectors
+from knowledge.lexical_index import civil_code_index
 from storage.db import Database, utcnow
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,8 @@ class CaseWorker:
         self._wake.set()
 
     async def run_forever(self) -> None:
-        await asyncio.to_thread(civil_code_index)  # built once, off the event loop, for case summaries
+        for index in (civil_code_index, civil_code_vectors):  # built once, off the event loop, for summaries
+            await asyncio.to_thread(index)
         while True:
             self._wake.clear()
             try:

@@ -1,0 +1,8 @@
+"""What our pipeline components add to Rasa's parse of a message (nlu/matcher.py writes them; the
+decision and statute retrieval read them). Kept apart so that readers need not import Rasa."""
+
+from __future__ import annotations
+
+ENTRY_MATCHES = "entry_matches"  # [{"entry", "similarity", "top3", "z"}], the closest entries first
+SAFETY = "safety"  # {"danger", "needs_person", "ordinary"}: best cosine to each curated set
+SAFETY_SETS = ("danger", "needs_person", "ordinary")

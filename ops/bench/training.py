@@ -1,0 +1,21 @@
+"""How long a full training takes from a cold embedding cache (every example embedded) and from
+a warm one (only new or changed examples would be): the model is trained twice, afresh."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from nlu.train import train, training_record
+
+
+def training_times() -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {**os.environ, "LEGALBOT_EMBEDDING_CACHE": str(Path(scratch) / "embeddings.sqlite")}
+        times = {}
+        for state in ("cold cache", "warm cache"):
+            model = train(force=True, env=env)
+            times[state] = json.loads(training_record(model).read_text())["seconds"]
+    return times
