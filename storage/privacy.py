@@ -15,7 +15,7 @@ _ID_CHECK = "10X98765432"
 
 def _valid_id_card(number: str) -> bool:
     """GB 11643: the 18th character is the ISO 7064 MOD 11-2 check of the first 17."""
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == number[17].upper()
 
 
