@@ -10,11 +10,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.decision import Decision, HandoffReason, decide, slugs_in
-from config.settings import Settings
+from config.settings import Settings, stored_secret
 from handoff.cases import HANDOFF_KEY, current_case, open_intake
 from handoff.models import Reason
 from knowledge.content import published_index
-from knowledge.records import record_feedback
+from knowledge.records import mark_unhelpful, record_consultation, record_feedback, sender_hash
 from knowledge.render import render_answer
 from knowledge.retrieval import article_lines, related_articles
 from knowledge.statutes import article_label, find_article, repealed_name
@@ -22,8 +22,10 @@ from knowledge.topics import Action as Do
 from storage.db import Database
 from texts import residents
 
-#: The action server's database, from the settings it was started with.
-DB = Database(Settings.from_env().database_url)
+#: The action server's database and sender-hash key, from the settings it was started with.
+SETTINGS = Settings.from_env()
+DB = Database(SETTINGS.database_url)
+SENDER_KEY = SETTINGS.sender_hash_key or stored_secret("sender-hash-key")
 FAILED_TURNS_BEFORE_PERSON = 2
 _SMALLTALK = {
     "greet": residents.GREET,
@@ -87,6 +89,17 @@ class ActionConsult(Action):
         with DB.session() as s:  # on the message path: only the entries this parse can lead to
             entries = published_index(s, slugs_in(tracker.latest_message))
         decision = decide(tracker.latest_message, entries)
+        with DB.session() as s, s.begin():  # what the console shows the 普法 team (masked)
+            record_consultation(
+                s,
+                sender_hash(tracker.sender_id, SENDER_KEY),
+                tracker.latest_message.get("text") or "",
+                decision.topic,
+                decision.action.value,
+                decision.entry,
+                decision.confidence,
+                decision.choices,
+            )
         failed = int(tracker.get_slot("failed_turns") or 0)
         events: list[EventType] = [SlotSet("handoff_offered", False), SlotSet("last_topic", decision.topic)]
 
@@ -195,6 +208,8 @@ class ActionFeedback(Action):
         helpful = tracker.latest_message.get("intent", {}).get("name") == "feedback_helpful"
         with DB.session() as s, s.begin():
             record_feedback(s, tracker.sender_id, tracker.get_slot("last_entry"), helpful)
+            if not helpful:
+                mark_unhelpful(s, sender_hash(tracker.sender_id, SENDER_KEY), tracker.get_slot("last_entry"))
         if helpful:
             dispatcher.utter_message(text=residents.FEEDBACK_THANKS)
             return []
