@@ -144,5 +144,5 @@ class TrainingRun(Base):
     started_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     finished_at = Column(DateTime(timezone=True))
     status = Column(String(20), nullable=False)  # a TrainingStatus
-    model = Column(String(200))  # file name under models/
+    model = Column(Text)  # the model file's path
     error = Column(Text)

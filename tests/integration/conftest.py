@@ -32,6 +32,7 @@ class Core:
     database_url: str
     model: Path
     settings: Settings
+    model_url: str = ""  # the model server the Rasa workers pull from
 
     @property
     def db(self) -> Database:
@@ -56,9 +57,14 @@ def core(tmp_path_factory) -> Iterator[Core]:
     )
     model = prepare(Database(settings.database_url))  # trains only if the training inputs changed
     with running_core(
-        model, settings, rasa_port=free_port(), action_port=free_port(), log_dir=tmp_path_factory.mktemp("logs")
+        model,
+        settings,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        model_port=free_port(),
+        log_dir=tmp_path_factory.mktemp("logs"),
     ) as servers:
-        yield Core(servers.url, settings.database_url, model, settings)
+        yield Core(servers.url, settings.database_url, model, settings, servers.model_url)
 
 
 @pytest.fixture
