@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 from config.settings import PROJECT_ROOT
 
@@ -55,8 +56,9 @@ def rasa_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "rasa", *args]
 
 
-def train(force: bool = False) -> Path:
-    """Return the trained model for the current inputs, training it if it is not cached."""
+def train(force: bool = False, log: IO | None = None) -> Path:
+    """Return the trained model for the current inputs, training it if it is not cached.
+    Rasa's output goes to ``log`` when given (the console shows its progress), else stderr."""
     path = model_path()
     if path.exists() and not force:
         return path
@@ -81,8 +83,9 @@ def train(force: bool = False) -> Path:
         ),
         cwd=PROJECT_ROOT,
         check=True,
-        stdout=sys.stderr,
-    )  # stdout may be a JSONL stream (route)
+        stdout=log or sys.stderr,  # stdout may be a JSONL stream (route)
+        stderr=subprocess.STDOUT if log else None,
+    )
     training_record(path).write_text(json.dumps({"seconds": round(time.monotonic() - started, 1)}))
     for old in sorted(MODELS_DIR.glob("legalbot-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP_MODELS]:
         old.unlink()

@@ -13,7 +13,7 @@ from bot.router import Router
 from config.settings import Settings
 from handoff.repository import active_adviser_count
 from ops.retention import keep_pruning, prune, prune_consultation_records
-from ops.servers import running_core
+from ops.servers import running_console, running_core
 from ops.training import prepare
 from storage.db import Database
 
@@ -34,8 +34,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
     model = prepare(db)
     warn_without_advisers(db)
-    with running_core(model, settings) as servers:
+    with running_core(model, settings) as servers, running_console(settings, servers) as console_url:
         print(f"Rasa server (REST channel): {servers.url}/webhooks/rest/webhook", file=sys.stderr)
+        print(f"Knowledge console: {console_url} (accounts: `legalbot users add NAME --role admin`)", file=sys.stderr)
         try:
             asyncio.run(_pruning_while(_serve(args, settings, db, servers.url), settings, db))
         except KeyboardInterrupt:

@@ -198,3 +198,29 @@ def running_core(
     with running(commands, env, f"http://127.0.0.1:{rasa_port}", log_dir, timeout) as servers:
         servers.model_url = f"http://127.0.0.1:{model_port}"
         yield servers
+
+
+@contextmanager
+def running_console(
+    settings: Settings, core: Servers, log_dir: Path = VAR / "log", timeout: float = 60
+) -> Iterator[str]:
+    """The knowledge console beside a running core, until the block ends; yields its URL."""
+    console = settings.console
+    command = [
+        sys.executable,
+        "-m",
+        "ops.cli",
+        "console",
+        "--host",
+        console.host,
+        "--port",
+        str(console.port),
+        "--rasa-url",
+        core.url,
+        "--model-url",
+        core.model_url,
+    ]
+    env = {**os.environ, "DATABASE_URL": settings.database_url}
+    url = f"http://{console.host}:{console.port}"
+    with running({"knowledge console": (command, f"{url}/login")}, env, url, log_dir, timeout):
+        yield url
