@@ -4,7 +4,10 @@ account of each role, CSRF protection on as in production."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +15,7 @@ from config.settings import ConsoleSettings, Settings
 from console.app import create_app
 from console.auth import add_user
 from console.models import Role
+from console.retrain import Retrainer
 from knowledge.content import load
 from storage.db import Database
 from tests.test_content import spec
@@ -31,10 +35,22 @@ def console_db(db_url) -> Database:
     return db
 
 
+def training_that_fails(out) -> Path:
+    """A training process that fails as Rasa's does, with its reason on its output (the unit
+    tests never train a real model; tests/integration does)."""
+    subprocess.run(
+        [sys.executable, "-c", "import sys; print('InvalidConfigException: no training in unit tests'); sys.exit(1)"],
+        stdout=out,
+        check=True,
+    )
+    raise AssertionError("unreachable")
+
+
 @pytest.fixture
 def app(console_db, tmp_path):
     settings = replace(Settings(), console=ConsoleSettings(secret="test-secret"), sender_hash_key="test-key")
-    application = create_app(settings, console_db, rasa_url="http://127.0.0.1:9")
+    retrainer = Retrainer(console_db, log=tmp_path / "training.log", trainer=training_that_fails)
+    application = create_app(settings, console_db, rasa_url="http://127.0.0.1:9", retrainer=retrainer)
     application.config["TESTING"] = True
     return application
 

@@ -36,7 +36,7 @@ def test_a_stranger_gets_only_the_login_page(app):
             assert response.status_code == 401, endpoint
         else:
             assert response.status_code == 302 and response.location.endswith("/login"), endpoint
-    assert "name=\"password\"" in client.get("/login").get_data(as_text=True)
+    assert 'name="password"' in client.get("/login").get_data(as_text=True)
 
 
 REVIEWER_ONLY = {"entries.approve", "entries.reject", "entries.retire"}
