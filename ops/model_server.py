@@ -85,6 +85,7 @@ class ModelHandler(BaseHTTPRequestHandler):
 
 
 def serve(db: Database, host: str, port: int) -> None:
+    db.engine  # noqa: B018 - create (and migrate) it now, not in two request threads at once
     handler = type("Handler", (ModelHandler,), {"db": db, "pulls": deque(maxlen=KEEP_PULLS)})
     ThreadingHTTPServer((host, port), handler).serve_forever()
 

@@ -192,7 +192,7 @@ def running_core(
         ),
         "Rasa server": (
             rasa_run(model, rasa_port, "--endpoints", str(endpoints), "--credentials", "credentials.yml"),
-            f"http://127.0.0.1:{rasa_port}/",
+            f"http://127.0.0.1:{rasa_port}/status",  # 200 once a worker has loaded its model
         ),
     }
     with running(commands, env, f"http://127.0.0.1:{rasa_port}", log_dir, timeout) as servers:

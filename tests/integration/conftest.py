@@ -16,6 +16,7 @@ from config.settings import Settings
 from ops.servers import free_port, running_core
 from ops.training import prepare
 from storage.db import Database
+from tests.integration.console_helpers import browser, served_console  # noqa: F401 - fixtures of the console tests
 from tests.integration.handoff_helpers import office  # noqa: F401 - a fixture of the handoff tests
 
 
