@@ -13,7 +13,7 @@ from console.auth import audit, requires
 from console.context import console
 from console.models import Role
 from console.spreadsheet import FileProblems, read_file, write_xlsx, write_yaml_zip
-from knowledge.content import EntrySpec, published
+from knowledge.content import CitationSpec, EntrySpec, published
 from knowledge.revisions import newest
 from knowledge.workflow import save_draft
 from texts import console as t
@@ -22,6 +22,7 @@ blueprint = Blueprint("transfer", __name__)
 
 
 def _published_specs() -> list[EntrySpec]:
+    """What residents get now, entry by entry."""
     with console().db.session() as s:
         return [
             EntrySpec(
@@ -30,20 +31,7 @@ def _published_specs() -> list[EntrySpec]:
                 title=e.title,
                 answer=e.answer,
                 examples=[x.text for x in e.examples],
-                citations=EntrySpec.from_content(
-                    {
-                        "citations": [
-                            {
-                                "law": c.law,
-                                "article": c.article,
-                                "quote": c.quote,
-                                "source": c.source,
-                                "number": c.number,
-                            }
-                            for c in e.citations
-                        ]
-                    }
-                ).citations,
+                citations=[CitationSpec(c.law, c.article, c.quote, c.source, c.number) for c in e.citations],
             )
             for e in published(s)
         ]

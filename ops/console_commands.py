@@ -9,6 +9,7 @@ import sys
 from config.settings import Settings
 from console.auth import AccountError, add_user
 from console.models import ConsoleUser, Role
+from ops import screenshots
 from storage.db import Database
 
 
@@ -58,6 +59,7 @@ def add_commands(sub: argparse._SubParsersAction, settings: Settings) -> None:
     c.add_argument("--rasa-url", default=settings.rasa_url, help="the running assistant, for Try it")
     c.add_argument("--model-url", default=None, help="the model server the Rasa workers pull from")
     c.set_defaults(func=serve_console)
+    screenshots.add_commands(c, settings)
 
     users = sub.add_parser("users", help="the knowledge console's accounts").add_subparsers(
         dest="users_command", required=True
