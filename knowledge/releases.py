@@ -28,6 +28,12 @@ def current_model(session: Session) -> Path | None:
     return Path(run.model) if run is not None and run.model else None
 
 
+def released_keys(session: Session) -> set[str]:
+    """The keys of every model ever released (a Rasa worker serving one of them has a model)."""
+    query = select(TrainingRun.model).where(TrainingRun.status == TrainingStatus.succeeded.value)
+    return {model_key_of(m) for m in session.scalars(query) if m}
+
+
 def release(session: Session, model: Path, requested_by: str) -> None:
     """Serve ``model`` from now on (a model trained or found in the cache outside the console)."""
     if current_model(session) != model:
