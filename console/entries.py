@@ -4,9 +4,11 @@ rollback, and the citation check the form calls as a citation is typed."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from console.auth import audit, requires
@@ -23,6 +25,7 @@ from console.listing import (
 from console.models import Role
 from knowledge import statutes, workflow
 from knowledge.content import EntrySpec, check_citation
+from knowledge.models import EntryRevision
 from knowledge.revisions import history, newest, revision
 from knowledge.training_data import training_data
 from storage.db import utcnow
@@ -116,7 +119,7 @@ def edit(slug: str) -> Response | str:
     return redirect(url_for("entries.show", slug=slug))
 
 
-def _step(slug: str, action: str, done: str, step) -> Response:
+def _step(slug: str, action: str, done: str, step: Callable[[Session, str], EntryRevision]) -> Response:
     """Run one review step as the current user; say what happened, or why it was refused."""
     comment = request.form.get("comment", "").strip()
     with console().db.session() as s, s.begin():

@@ -13,6 +13,7 @@ from knowledge.content import CitationCheck, CitationSpec, EntrySpec, check_cita
 from knowledge.models import Consultation, EntryRevision, Feedback
 from knowledge.revisions import newest_revisions
 from knowledge.similarity import near_duplicates
+from texts import console as t
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,10 @@ def unhelpful_questions(session: Session, slug: str, limit: int = 20) -> list[st
 def revision_text(revision: EntryRevision) -> list[str]:
     """An entry's content as lines a diff can compare."""
     spec = EntrySpec.from_content(revision.content)
-    lines = [f"主题: {spec.topic}", f"标题: {spec.title}", "回答:", *spec.answer.splitlines(), "问法:"]
+    lines = [f"{t.TOPIC}: {spec.topic}", f"{t.TITLE_FIELD}: {spec.title}", f"{t.ANSWER}:", *spec.answer.splitlines()]
+    lines.append(f"{t.EXAMPLES}:")
     lines += [f"- {q}" for q in spec.examples]
-    lines += ["法律依据:"] + [
+    lines += [f"{t.CITATIONS}:"] + [
         f"- {c.law} | {c.article or ''} | {c.quote or ''} | {c.source} {c.number or ''}".rstrip()
         for c in spec.citations
     ]

@@ -98,7 +98,7 @@ class Retrainer:
             with self.log.open("w", encoding="utf-8") as out:
                 model = self._train(out)
         except Exception as error:  # any failure: the old model keeps serving, the page says why
-            reason = _last_line_block(self.log) or f"{type(error).__name__}: {error}"
+            reason = _log_tail(self.log) or f"{type(error).__name__}: {error}"
             with self.db.session() as s, s.begin():
                 finish_run(s, run_id, None, reason)
             return
@@ -123,7 +123,7 @@ class Retrainer:
         )
 
 
-def _last_line_block(path: Path) -> str:
+def _log_tail(path: Path) -> str:
     """The end of a failed training's output: where Rasa says what went wrong."""
     if not path.exists():
         return ""
