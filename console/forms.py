@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import zip_longest
+
 from werkzeug.datastructures import MultiDict
 
 from knowledge import statutes
@@ -28,13 +30,13 @@ def citation_from(law: str, article: str, quote: str = "", source: str = "statut
 
 def content_from_form(form: MultiDict, slug: str | None = None) -> dict:
     """The entry as the form describes it (``slug``: the entry being edited; its slug stays)."""
-    rows = zip(
+    rows = zip_longest(
         form.getlist("law"),
         form.getlist("article"),
         form.getlist("quote"),
         form.getlist("source"),
         form.getlist("number"),
-        strict=False,
+        fillvalue="",
     )
     citations = [citation_from(*row) for row in rows if row[0].strip()]
     return EntrySpec(

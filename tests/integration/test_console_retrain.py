@@ -23,6 +23,7 @@ from console.retrain import Retrainer
 from knowledge.content import read_content
 from knowledge.models import Consultation, TrainingRun
 from knowledge.releases import model_key_of
+from knowledge.revisions import newest
 from ops.servers import free_port, running_core
 from ops.training import prepare
 from storage.db import Database
@@ -132,7 +133,10 @@ def publish(app, people, content: dict, new: bool) -> float:
     assert editor.post(f"/entries/{content['slug']}/submit", data={"csrf_token": csrf}).status_code == 302
     approved = reviewer.post(f"/entries/{content['slug']}/approve", data={"csrf_token": token(reviewer, "/entries")})
     assert approved.status_code == 302
-    return time.monotonic()
+    approved_at = time.monotonic()
+    with Database(app.extensions["legalbot"].settings.database_url).session() as s:
+        assert newest(s, content["slug"]).status == "published"
+    return approved_at
 
 
 def test_a_new_entry_reaches_every_worker_after_the_retrain_while_the_assistant_answers(own_core, tmp_path):
