@@ -16,8 +16,10 @@ from werkzeug.wrappers import Response
 
 from console.auth import audit, requires
 from console.context import console
-from console.models import Role
+from console.models import ConsoleUser, Role
+from console.tryit import sender_key, sender_of
 from knowledge.models import Consultation
+from knowledge.records import sender_hash
 from knowledge.similarity import group_similar
 from knowledge.topics import ENTRY_TOPICS, Action
 from knowledge.workflow import save_draft
@@ -50,9 +52,12 @@ class Group:
         return len(self.ids)
 
 
-def unanswered(session: Session, since: datetime) -> list[Consultation]:
+def unanswered(session: Session, since: datetime, testers: frozenset[str] = frozenset()) -> list[Consultation]:
+    """What residents asked since then and nobody answered; ``testers``: the hashed senders of
+    the team's own Try it conversations, left out."""
     query = select(Consultation).where(
         Consultation.at >= since,
+        Consultation.sender_hash.not_in(testers),
         or_(
             Consultation.unhelpful.is_(True),
             Consultation.action.in_([Action.handoff.value, Action.emergency.value]),
@@ -107,7 +112,8 @@ def weekly(rows: list[Consultation], now: datetime) -> list[tuple[date, Counter]
 def page() -> str:
     now = utcnow()
     with console().db.session() as s:
-        rows = unanswered(s, now - timedelta(weeks=WEEKS))
+        testers = frozenset(sender_hash(sender_of(name), sender_key()) for name in s.scalars(select(ConsoleUser.name)))
+        rows = unanswered(s, now - timedelta(weeks=WEEKS), testers)
     topic = request.args.get("topic", "")
     groups = [g for g in groups_of(rows) if not topic or g.topic == topic]
     weeks = weekly(rows, now)

@@ -47,14 +47,14 @@ def sender_of(name: str) -> str:
     return f"console-{name}"
 
 
-def _key() -> str:
+def sender_key() -> str:
     return console().settings.sender_hash_key or stored_secret("sender-hash-key")
 
 
 def ask(name: str, text: str) -> Exchange:
     """Send ``text`` to the assistant as ``name``'s test conversation; what came back and why."""
     c = console()
-    hashed = sender_hash(sender_of(name), _key())
+    hashed = sender_hash(sender_of(name), sender_key())
     with c.db.session() as s:
         before = last_consultation(s, hashed)
     exchange = Exchange(text)
