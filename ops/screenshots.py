@@ -16,7 +16,7 @@ PAGES = {
     "entries": "/entries",
     "entry": "/entries/{slug}",
     "edit": "/entries/{slug}/edit",
-    "revision": "/entries/{slug}/revisions/1",
+    "revision": "/entries/{slug}/revisions/{revision}",
     "try": "/try",
     "asked": "/asked",
     "training": "/training",
@@ -37,7 +37,7 @@ def take(args: argparse.Namespace, settings: Settings) -> int:
         page.click("#login button")
         page.wait_for_url(f"{args.url}/entries")
         for name, path in PAGES.items():
-            page.goto(args.url + path.format(slug=args.slug))
+            page.goto(args.url + path.format(slug=args.slug, revision=args.revision))
             if name == "try" and args.question:
                 page.fill("#ask input[name=message]", args.question)
                 page.click("#ask button")
@@ -53,6 +53,7 @@ def add_commands(console: argparse.ArgumentParser, settings: Settings) -> None:
     s.add_argument("--url", default=settings.console.url)
     s.add_argument("--user", required=True)
     s.add_argument("--slug", default="inherit-conflicting-wills", help="the entry whose pages are shown")
+    s.add_argument("--revision", type=int, default=2, help="the revision whose diff is shown")
     s.add_argument("--question", default="我阿爸立咗两份遗嘱，以边份为准？", help="asked in Try it")
     s.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "screenshots")
     s.set_defaults(func=take)
