@@ -16,12 +16,13 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from config.settings import Settings
+from config.settings import Settings, stored_secret
 from console.app import create_app
 from console.models import Role
 from console.retrain import Retrainer
 from knowledge.content import read_content
 from knowledge.models import Consultation, TrainingRun
+from knowledge.records import sender_hash
 from knowledge.releases import model_key_of
 from knowledge.revisions import newest
 from ops.servers import free_port, running_core
@@ -175,9 +176,11 @@ def test_a_new_entry_reaches_every_worker_after_the_retrain_while_the_assistant_
     with ThreadPoolExecutor(8) as pool:
         replies = list(pool.map(lambda i: say(own_core.url, NEW["examples"][i % 10], f"after-{i}"), range(24)))
     assert all(NEW["answer"][:8] in "".join(m.get("text", "") for m in r) for r in replies)
+    key_of_senders = own_core.settings.sender_hash_key or stored_secret("sender-hash-key")
+    senders = {sender_hash(f"after-{i}", key_of_senders): i for i in range(24)}
     with db.session() as s:
-        answered = s.scalars(select(Consultation.entry_slug).where(Consultation.text.in_(NEW["examples"]))).all()
-    assert answered.count(NEW["slug"]) >= 24
+        records = s.scalars(select(Consultation).where(Consultation.sender_hash.in_(senders))).all()
+    assert sorted((senders[r.sender_hash], r.entry_slug) for r in records) == [(i, NEW["slug"]) for i in range(24)]
 
     failures = [latency for ok, latency in asking.outcomes if not ok]
     assert asking.outcomes and not failures, f"{len(failures)} of {len(asking.outcomes)} questions failed"
