@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.decision import Decision, HandoffReason, decide, slugs_in
+from actions.recorder import Recorder
 from config.settings import Settings, stored_secret
 from handoff.cases import HANDOFF_KEY, current_case, open_intake
 from handoff.models import Reason
@@ -26,6 +27,7 @@ from texts import residents
 SETTINGS = Settings.from_env()
 DB = Database(SETTINGS.database_url)
 SENDER_KEY = SETTINGS.sender_hash_key or stored_secret("sender-hash-key")
+RECORDS = Recorder(DB)
 FAILED_TURNS_BEFORE_PERSON = 2
 _SMALLTALK = {
     "greet": residents.GREET,
@@ -89,17 +91,19 @@ class ActionConsult(Action):
         with DB.session() as s:  # on the message path: only the entries this parse can lead to
             entries = published_index(s, slugs_in(tracker.latest_message))
         decision = decide(tracker.latest_message, entries)
-        with DB.session() as s, s.begin():  # what the console shows the 普法 team (masked)
-            record_consultation(
+        hashed, text = sender_hash(tracker.sender_id, SENDER_KEY), tracker.latest_message.get("text") or ""
+        RECORDS.write(  # what the console shows the 普法 team (masked)
+            lambda s: record_consultation(
                 s,
-                sender_hash(tracker.sender_id, SENDER_KEY),
-                tracker.latest_message.get("text") or "",
+                hashed,
+                text,
                 decision.topic,
                 decision.action.value,
                 decision.entry,
                 decision.confidence,
                 decision.choices,
             )
+        )
         failed = int(tracker.get_slot("failed_turns") or 0)
         events: list[EventType] = [SlotSet("handoff_offered", False), SlotSet("last_topic", decision.topic)]
 
@@ -208,10 +212,10 @@ class ActionFeedback(Action):
         helpful = tracker.latest_message.get("intent", {}).get("name") == "feedback_helpful"
         with DB.session() as s, s.begin():
             record_feedback(s, tracker.sender_id, tracker.get_slot("last_entry"), helpful)
-            if not helpful:
-                mark_unhelpful(s, sender_hash(tracker.sender_id, SENDER_KEY), tracker.get_slot("last_entry"))
         if helpful:
             dispatcher.utter_message(text=residents.FEEDBACK_THANKS)
             return []
+        hashed, entry = sender_hash(tracker.sender_id, SENDER_KEY), tracker.get_slot("last_entry")
+        RECORDS.write(lambda s: mark_unhelpful(s, hashed, entry))
         dispatcher.utter_message(text=residents.FEEDBACK_SORRY, buttons=person_buttons())
         return [SlotSet("handoff_offered", True)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from dataclasses import dataclass, field
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -19,6 +20,7 @@ from config.settings import stored_secret
 from console.auth import requires
 from console.context import console
 from console.models import Role
+from knowledge.models import Consultation
 from knowledge.records import last_consultation, sender_hash
 from texts import console as t
 from texts.reply import Reply
@@ -71,12 +73,22 @@ def ask(name: str, text: str) -> Exchange:
     except AssistantUnavailable:
         exchange.error = t.ASSISTANT_DOWN
         return exchange
-    with c.db.session() as s:
-        record = last_consultation(s, hashed)
-    if record is not None and (before is None or record.id != before.id):
+    record = _new_record(hashed, before.id if before is not None else None)
+    if record is not None:
         exchange.topic, exchange.action, exchange.entry = record.topic, record.action, record.entry_slug
         exchange.confidence, exchange.choices = record.confidence, list(record.choices or [])
     return exchange
+
+
+def _new_record(hashed: str, last_id: int | None, wait: float = 3.0) -> Consultation | None:
+    """The record the action server writes beside its reply (a moment after it), if one comes."""
+    deadline = time.monotonic() + wait
+    while True:
+        with console().db.session() as s:
+            record = last_consultation(s, hashed)
+        if (record is not None and record.id != last_id) or time.monotonic() > deadline:
+            return record if record is not None and record.id != last_id else None
+        time.sleep(0.1)
 
 
 @blueprint.route("/try", methods=["GET", "POST"])

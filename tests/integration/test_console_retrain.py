@@ -178,8 +178,13 @@ def test_a_new_entry_reaches_every_worker_after_the_retrain_while_the_assistant_
     assert all(NEW["answer"][:8] in "".join(m.get("text", "") for m in r) for r in replies)
     key_of_senders = own_core.settings.sender_hash_key or stored_secret("sender-hash-key")
     senders = {sender_hash(f"after-{i}", key_of_senders): i for i in range(24)}
-    with db.session() as s:
-        records = s.scalars(select(Consultation).where(Consultation.sender_hash.in_(senders))).all()
+    deadline = time.monotonic() + 30  # the action server writes the records beside its replies
+    while True:
+        with db.session() as s:
+            records = s.scalars(select(Consultation).where(Consultation.sender_hash.in_(senders))).all()
+        if len(records) >= 24 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert sorted((senders[r.sender_hash], r.entry_slug) for r in records) == [(i, NEW["slug"]) for i in range(24)]
 
     failures = [latency for ok, latency in asking.outcomes if not ok]
