@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.wrappers import Response
@@ -91,7 +91,7 @@ def create_app(
     def home() -> Response:
         return redirect(url_for("entries.index"))
 
-    app.jinja_env.globals.update(t=t, Role=Role, TOPICS=TOPICS, ENTRY_TOPICS=ENTRY_TOPICS, flash=flash)
+    app.jinja_env.globals.update(t=t, Role=Role, TOPICS=TOPICS, ENTRY_TOPICS=ENTRY_TOPICS)
     for blueprint in (
         session_views.blueprint,
         entries.blueprint,
