@@ -10,11 +10,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.decision import Decision, HandoffReason, decide, slugs_in
-from config.settings import Settings
+from actions.recorder import Recorder
+from config.settings import Settings, stored_secret
 from handoff.cases import HANDOFF_KEY, current_case, open_intake
 from handoff.models import Reason
 from knowledge.content import published_index
-from knowledge.records import record_feedback
+from knowledge.records import mark_unhelpful, record_consultation, record_feedback, sender_hash
 from knowledge.render import render_answer
 from knowledge.retrieval import article_lines, related_articles
 from knowledge.statutes import article_label, find_article, repealed_name
@@ -22,8 +23,11 @@ from knowledge.topics import Action as Do
 from storage.db import Database
 from texts import residents
 
-#: The action server's database, from the settings it was started with.
-DB = Database(Settings.from_env().database_url)
+#: The action server's database and sender-hash key, from the settings it was started with.
+SETTINGS = Settings.from_env()
+DB = Database(SETTINGS.database_url)
+SENDER_KEY = SETTINGS.sender_hash_key or stored_secret("sender-hash-key")
+RECORDS = Recorder(DB)
 FAILED_TURNS_BEFORE_PERSON = 2
 _SMALLTALK = {
     "greet": residents.GREET,
@@ -87,6 +91,19 @@ class ActionConsult(Action):
         with DB.session() as s:  # on the message path: only the entries this parse can lead to
             entries = published_index(s, slugs_in(tracker.latest_message))
         decision = decide(tracker.latest_message, entries)
+        hashed, text = sender_hash(tracker.sender_id, SENDER_KEY), tracker.latest_message.get("text") or ""
+        RECORDS.write(  # what the console shows the 普法 team (masked)
+            lambda s: record_consultation(
+                s,
+                hashed,
+                text,
+                decision.topic,
+                decision.action.value,
+                decision.entry,
+                decision.confidence,
+                decision.choices,
+            )
+        )
         failed = int(tracker.get_slot("failed_turns") or 0)
         events: list[EventType] = [SlotSet("handoff_offered", False), SlotSet("last_topic", decision.topic)]
 
@@ -198,5 +215,7 @@ class ActionFeedback(Action):
         if helpful:
             dispatcher.utter_message(text=residents.FEEDBACK_THANKS)
             return []
+        hashed, entry = sender_hash(tracker.sender_id, SENDER_KEY), tracker.get_slot("last_entry")
+        RECORDS.write(lambda s: mark_unhelpful(s, hashed, entry))
         dispatcher.utter_message(text=residents.FEEDBACK_SORRY, buttons=person_buttons())
         return [SlotSet("handoff_offered", True)]

@@ -165,7 +165,7 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
             "other.legal", Action.handoff, confidence=confidence, reason=HandoffReason.other_legal, intent=intent
         )
 
-    found = candidates(parse, entries)
+    found = candidates(parse, entries, topic)
     if safety.needs_person(text, parse):
         # A lawsuit, a lawyer's letter, a long dispute: answer what can be answered, offer an adviser.
         best = entries[found[0].slug] if found and intent != "nlu_fallback" else None

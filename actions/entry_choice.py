@@ -48,14 +48,17 @@ def selector_ranking(parse: Mapping) -> list[tuple[str, float]]:
     ]
 
 
-def candidates(parse: Mapping, entries: Mapping[str, Entry]) -> list[Candidate]:
+def candidates(parse: Mapping, entries: Mapping[str, Entry], topic: str | None) -> list[Candidate]:
     """Published entries the selector ranked or whose examples are close, best first, whatever
-    their topic: the nearest examples choose the entry better than the topic classifier does."""
+    their topic: the nearest examples choose the entry better than the topic classifier does.
+    Without the sentence encoder (no example matches), the routed topic's entries come first."""
     selector = {slug: conf for slug, conf in selector_ranking(parse) if slug in entries}
     similar = {m["entry"]: float(m["similarity"]) for m in parse.get(ENTRY_MATCHES) or [] if m["entry"] in entries}
     found = [Candidate(slug, selector.get(slug, 0.0), similar.get(slug, 0.0)) for slug in {*selector, *similar}]
     found.sort(key=lambda c: (-c.score, c.slug))
-    return found
+    if similar:
+        return found
+    return [c for c in found if entries[c.slug].topic == topic] or found
 
 
 def choose(found: list[Candidate]) -> tuple[Candidate | None, list[Candidate]]:

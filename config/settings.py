@@ -4,6 +4,7 @@ components that need it (nothing else reads the environment). The README lists e
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -89,6 +90,40 @@ class RedisSettings:
         )
 
 
+def stored_secret(name: str, directory: Path = VAR) -> str:
+    """A random secret kept in ``var/<name>``, made on first use: what a setting falls back to
+    when none is configured, the same for every process of one installation."""
+    path = directory / name
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """The knowledge console (console/): where it listens and how it signs its sessions."""
+
+    host: str = "127.0.0.1"
+    port: int = 5080
+    secret: str | None = None  # signs session cookies; None: a random one kept under var/
+    secure_cookies: bool = False  # set when the console is served over HTTPS
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ConsoleSettings:
+        return cls(
+            host=env.get("LEGALBOT_CONSOLE_HOST", cls.host),
+            port=int(env.get("LEGALBOT_CONSOLE_PORT", cls.port)),
+            secret=env.get("LEGALBOT_CONSOLE_SECRET") or None,
+            secure_cookies=env.get("LEGALBOT_CONSOLE_SECURE_COOKIES", "") in ("1", "true", "yes"),
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite:///{VAR / 'legalbot.db'}"
@@ -99,6 +134,11 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"  # where `legalbot chat` finds a running assistant
     rasa_workers: int = 2
     embedding_cache: Path = VAR / "embeddings.sqlite"  # the sentence vectors of training examples
+    model_port: int = 5057  # the model server every Rasa worker pulls new models from
+    model_pull_seconds: int = 10  # how often each Rasa worker asks it for a new model
+    consultation_days: int = 90  # what residents asked (masked) is kept this long for the console
+    sender_hash_key: str | None = None  # keys the hash of sender ids; None: a random one under var/
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
     redis: RedisSettings = field(default_factory=RedisSettings)
     telegram: TelegramSettings | None = None
     handoff: HandoffSettings = field(default_factory=HandoffSettings)
@@ -115,6 +155,11 @@ class Settings:
             rasa_url=env.get("RASA_URL", cls.rasa_url),
             rasa_workers=int(env.get("LEGALBOT_RASA_WORKERS", cls.rasa_workers)),
             embedding_cache=Path(env.get("LEGALBOT_EMBEDDING_CACHE", cls.embedding_cache)),
+            model_port=int(env.get("LEGALBOT_MODEL_PORT", cls.model_port)),
+            model_pull_seconds=int(env.get("LEGALBOT_MODEL_PULL_SECONDS", cls.model_pull_seconds)),
+            consultation_days=int(env.get("LEGALBOT_CONSULTATION_DAYS", cls.consultation_days)),
+            sender_hash_key=env.get("LEGALBOT_SENDER_HASH_KEY") or None,
+            console=ConsoleSettings.from_env(env),
             redis=RedisSettings.from_env(env),
             telegram=TelegramSettings.from_env(env),
             handoff=HandoffSettings.from_env(env),

@@ -69,14 +69,58 @@ def provision(law: str, article: int | None) -> tuple[Provision | None, str | No
     return _statute(law, article)
 
 
+class CitationFault(str, enum.Enum):
+    """Why a citation may not be shown to a resident (the console words each one)."""
+
+    repealed = "repealed"  # a national law the Civil Code replaced
+    source_not_in_force = "source_not_in_force"  # a registered document repealed or superseded
+    no_article = "no_article"
+    not_in_force = "not_in_force"  # no such article in force in the statute database
+    not_registered = "not_registered"  # the registered document's text of that provision is missing
+    quote_differs = "quote_differs"
+
+
+@dataclass(frozen=True)
+class CitationCheck:
+    """The verdict on one citation: its fault (None if sound), the reason in words, and the cited
+    provision when there is one."""
+
+    fault: CitationFault | None = None
+    reason: str | None = None
+    provision: Provision | None = None
+
+
+def _fault(law: str, article: int | None) -> CitationFault:
+    document = sources.find_source(law)
+    if document is not None:
+        if not document.in_force:
+            return CitationFault.source_not_in_force
+        return CitationFault.no_article if article is None else CitationFault.not_registered
+    if statutes.repealed_name(law):
+        return CitationFault.repealed
+    return CitationFault.no_article if article is None else CitationFault.not_in_force
+
+
+def check_citation(law: str, article: int | None, quote: str | None = None) -> CitationCheck:
+    """The one check of a citation: `legalbot kb check`, loading and the console all use it."""
+    number = int(article) if article is not None else None
+    found, problem = provision(law, number)
+    if found is None:
+        return CitationCheck(_fault(law, number), problem)
+    if quote and quote.strip() not in found.text:
+        return CitationCheck(CitationFault.quote_differs, f"quote does not match {found.heading}: {quote!r}", found)
+    return CitationCheck(provision=found)
+
+
 def citation_problem(law: str, article: int | None, quote: str | None = None) -> str | None:
     """Why a citation may not be shown to a resident, or None if it is sound."""
-    found, problem = provision(law, int(article) if article is not None else None)
-    if found is None:
-        return problem
-    if quote and quote.strip() not in found.text:
-        return f"quote does not match {found.heading}: {quote!r}"
-    return None
+    return check_citation(law, article, quote).reason
+
+
+def is_national(law: str) -> bool:
+    """A national law of the statute database (else a registered document the 普法 team reviews
+    when the register changes)."""
+    return source_of(law) == CitationSource.statute
 
 
 def label(law: str, article: int) -> str:

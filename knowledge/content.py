@@ -8,7 +8,7 @@ without enough example questions for the NLU model to learn it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
@@ -17,14 +17,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from knowledge import sources
 from knowledge.citations import citation_problem, source_of
-from knowledge.duplicates import near_duplicates
-from knowledge.models import Citation, Entry, EntryStatus, Example
+from knowledge.models import Citation, Entry, EntryStatus, Example, RevisionOrigin, RevisionStatus
+from knowledge.revisions import SHIPPED_AUTHOR, add_revision, newest_revisions
+from knowledge.similarity import same_questions
 from knowledge.topics import ENTRY_TOPICS
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 MIN_EXAMPLES = 8
 MAX_ANSWER_CHARS = 450
-_SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
+SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 
 
 @dataclass
@@ -46,6 +47,24 @@ class EntrySpec:
     citations: list[CitationSpec] = field(default_factory=list)
     origin: str = ""
 
+    def content(self) -> dict:
+        """The entry as a revision stores it (JSON)."""
+        data = asdict(self)
+        del data["origin"]
+        return data
+
+    @classmethod
+    def from_content(cls, content: dict, origin: str = "") -> EntrySpec:
+        return cls(
+            slug=str(content.get("slug", "")),
+            topic=str(content.get("topic", "")),
+            title=str(content.get("title", "")).strip(),
+            answer=str(content.get("answer", "")).strip(),
+            examples=[str(q).strip() for q in content.get("examples") or []],
+            citations=[CitationSpec(**c) for c in content.get("citations") or []],
+            origin=origin,
+        )
+
 
 class ContentError(ValueError):
     """The content is not fit to publish; ``problems`` lists every reason."""
@@ -60,25 +79,15 @@ def read_content(directory: Path = CONTENT_DIR) -> list[EntrySpec]:
     specs: list[EntrySpec] = []
     for path in sorted(directory.glob("*.yml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for raw in doc.get("entries") or []:
-            specs.append(
-                EntrySpec(
-                    slug=str(raw.get("slug", "")),
-                    topic=str(doc.get("topic", "")),
-                    title=str(raw.get("title", "")).strip(),
-                    answer=str(raw.get("answer", "")).strip(),
-                    examples=[str(q).strip() for q in raw.get("examples") or []],
-                    citations=[CitationSpec(**c) for c in raw.get("citations") or []],
-                    origin=path.name,
-                )
-            )
+        topic = doc.get("topic", "")
+        specs += [EntrySpec.from_content({**raw, "topic": topic}, path.name) for raw in doc.get("entries") or []]
     return specs
 
 
 def entry_problems(spec: EntrySpec) -> list[str]:
     where = f"{spec.origin}:{spec.slug or '?'}"
     problems = []
-    if not _SLUG.match(spec.slug):
+    if not SLUG.match(spec.slug):
         problems.append("slug must be lowercase ascii words joined by hyphens")
     if spec.topic not in ENTRY_TOPICS:
         problems.append(f"unknown topic {spec.topic!r}")
@@ -104,7 +113,7 @@ def check(specs: list[EntrySpec]) -> list[str]:
     problems += [
         f"{origin[d.slug]}:{d.slug}: example {d.question!r} is the same question as {d.other_question!r} "
         f"in {d.other_slug} (similarity {d.similarity}); keep each question in one entry"
-        for d in near_duplicates((spec.slug, q) for spec in specs for q in spec.examples)
+        for d in same_questions((spec.slug, q) for spec in specs for q in spec.examples)
     ]
     seen: dict[str, str] = {}
     for spec in specs:
@@ -137,40 +146,72 @@ def _citation(position: int, spec: CitationSpec) -> Citation:
     )
 
 
-def load(session: Session, specs: list[EntrySpec]) -> dict[str, int]:
-    """Publish the reviewed content: new entries are added, changed ones get a new version,
-    entries no longer shipped are retired (never deleted: feedback and cases refer to them)."""
+def project(session: Session, spec: EntrySpec) -> str:
+    """Make ``spec`` what residents get for its slug (the published projection that the assistant
+    and the training data read). Returns "added", "updated" or "unchanged"."""
+    entry = session.scalars(select(Entry).where(Entry.slug == spec.slug)).one_or_none()
+    if entry is None:
+        entry = Entry(slug=spec.slug, version=0)
+        session.add(entry)
+        before = None
+    else:
+        before = (*_fingerprint(entry), entry.status)
+    entry.topic, entry.title, entry.answer = spec.topic, spec.title, spec.answer
+    entry.examples = [Example(position=i, text=q) for i, q in enumerate(dict.fromkeys(spec.examples))]
+    entry.citations = [_citation(i, c) for i, c in enumerate(spec.citations)]
+    entry.status = EntryStatus.published
+    if before is None:
+        entry.version = 1
+        return "added"
+    if before != (*_fingerprint(entry), entry.status):
+        entry.version += 1
+        return "updated"
+    return "unchanged"
+
+
+def retire_projection(session: Session, slug: str) -> bool:
+    """Residents no longer get the entry (it is kept: feedback and cases refer to it)."""
+    entry = session.scalars(select(Entry).where(Entry.slug == slug)).one_or_none()
+    if entry is None or entry.status == EntryStatus.retired:
+        return False
+    entry.status = EntryStatus.retired
+    entry.version += 1
+    return True
+
+
+@dataclass
+class LoadReport:
+    counts: dict[str, int]
+    skipped: list[str]  # edited in the console: the shipped content does not overwrite them
+
+
+def load(session: Session, specs: list[EntrySpec]) -> LoadReport:
+    """Publish the reviewed shipped content as revisions by "shipped content": new entries are
+    added, changed ones get a new version, entries no longer shipped are retired (never deleted:
+    feedback and cases refer to them). An entry whose newest revision was made in the console
+    is left as it is and listed in ``skipped``."""
     problems = check(specs)
     if problems:
         raise ContentError(problems)
-    existing = {e.slug: e for e in session.scalars(select(Entry))}
+    newest = newest_revisions(session)
     counts = {"added": 0, "updated": 0, "unchanged": 0, "retired": 0}
+    skipped: list[str] = []
     for spec in specs:
-        entry = existing.pop(spec.slug, None)
-        if entry is None:
-            entry = Entry(slug=spec.slug, version=0)
-            session.add(entry)
-            before = None
-            counts["added"] += 1
-        else:
-            before = (*_fingerprint(entry), entry.status)
-        entry.topic, entry.title, entry.answer = spec.topic, spec.title, spec.answer
-        entry.examples = [Example(position=i, text=q) for i, q in enumerate(dict.fromkeys(spec.examples))]
-        entry.citations = [_citation(i, c) for i, c in enumerate(spec.citations)]
-        entry.status = EntryStatus.published
-        if before is None:
-            entry.version = 1
-        elif before != (*_fingerprint(entry), entry.status):
-            entry.version += 1
-            counts["updated"] += 1
-        else:
-            counts["unchanged"] += 1
-    for entry in existing.values():
-        if entry.status != EntryStatus.retired:
-            entry.status = EntryStatus.retired
-            entry.version += 1
+        revision = newest.pop(spec.slug, None)
+        if revision is not None and revision.origin == RevisionOrigin.console:
+            skipped.append(spec.slug)
+            continue
+        counts[project(session, spec)] += 1
+        if revision is None or revision.content != spec.content() or revision.status != RevisionStatus.published:
+            add_revision(session, spec.content(), RevisionStatus.published, RevisionOrigin.shipped, SHIPPED_AUTHOR)
+    shipped_before = {slug for slug, r in newest.items() if r.origin == RevisionOrigin.shipped}
+    unrevised = set(session.scalars(select(Entry.slug))) - set(newest) - {s.slug for s in specs}
+    for slug in sorted(shipped_before | unrevised):
+        if retire_projection(session, slug):
             counts["retired"] += 1
-    return counts
+            content = newest[slug].content if slug in newest else {"slug": slug}
+            add_revision(session, content, RevisionStatus.retired, RevisionOrigin.shipped, SHIPPED_AUTHOR)
+    return LoadReport(counts, skipped)
 
 
 def published(session: Session) -> list[Entry]:

@@ -149,5 +149,10 @@ def find_source(title: str) -> Source | None:
     return _by_title().get(title_key(title))
 
 
+def titles_in_force() -> list[str]:
+    """The titles of the registered documents that may be cited, for a form's suggestions."""
+    return sorted(s.title for s in _by_title().values() if s.in_force)
+
+
 def source_by_id(source_id: str) -> Source | None:
     return next((s for s in _by_title().values() if s.id == source_id), None)

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 import yaml
 
@@ -81,9 +82,10 @@ def rasa_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "rasa", *args]
 
 
-def train(force: bool = False, config: Path = CONFIG, env: dict[str, str] | None = None) -> Path:
+def train(force: bool = False, config: Path = CONFIG, env: dict[str, str] | None = None, log: IO | None = None) -> Path:
     """Return the trained model for the current inputs, training it if it is not cached.
-    ``env``: the training process's environment (where the embedding cache is, its threads)."""
+    ``env``: the training process's environment (where the embedding cache is, its threads);
+    Rasa's output goes to ``log`` when given (the console shows its progress), else stderr."""
     path = model_path(config=config)
     if path.exists() and not force:
         return path
@@ -108,7 +110,8 @@ def train(force: bool = False, config: Path = CONFIG, env: dict[str, str] | None
         ),
         cwd=PROJECT_ROOT,
         check=True,
-        stdout=sys.stderr,  # stdout may be a JSONL stream (route)
+        stdout=log or sys.stderr,  # stdout may be a JSONL stream (route)
+        stderr=subprocess.STDOUT if log else None,
         env=env,
     )
     training_record(path).write_text(json.dumps({"seconds": round(time.monotonic() - started, 1)}))

@@ -51,7 +51,7 @@ class BatchRouter:
         """What routing knows that helps find the question's articles (knowledge/retrieval.py)."""
         parse = await self.parse(text)
         topic = decide(parse, self._entries).topic
-        selector = [(c.slug, c.selector) for c in candidates(parse, self._entries) if c.selector]
+        selector = [(c.slug, c.selector) for c in candidates(parse, self._entries, topic) if c.selector]
         selector = selector[:MATCHED_ENTRIES]
         close = [(m["entry"], m.get("z", 0.0)) for m in parse.get(ENTRY_MATCHES) or []]
         return Hints(

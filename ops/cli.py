@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from config.settings import Settings
-from ops import adviser_commands, eval_commands, kb_commands, serve_commands
+from ops import adviser_commands, console_commands, eval_commands, kb_commands, serve_commands
 from ops.servers import ServiceError
 
 
@@ -18,6 +18,7 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     serve_commands.add_commands(sub, settings)
     eval_commands.add_commands(sub)
     adviser_commands.add_commands(sub)
+    console_commands.add_commands(sub, settings)
     return p
 
 

@@ -28,12 +28,11 @@ def kb_check(args: argparse.Namespace, settings: Settings) -> int:
 def kb_load(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
     try:
-        counts = load_content(db, args.dir)
+        load_content(db, args.dir)
     except ContentError as error:
         print("\n".join(error.problems), file=sys.stderr)
         print(f"Nothing loaded: {len(error.problems)} problems.", file=sys.stderr)
         return 1
-    print(f"knowledge base {db.url}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), file=sys.stderr)
     return 0
 
 

@@ -12,8 +12,8 @@ from bot.local_chat import chat
 from bot.router import Router
 from config.settings import Settings
 from handoff.repository import active_adviser_count
-from ops.retention import keep_pruning, prune
-from ops.servers import running_core
+from ops.retention import keep_pruning, prune, prune_consultation_records
+from ops.servers import running_console, running_core
 from ops.training import prepare
 from storage.db import Database
 
@@ -34,10 +34,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
     model = prepare(db)
     warn_without_advisers(db)
-    with running_core(model, settings) as servers:
+    with running_core(model, settings) as servers, running_console(settings, servers) as console_url:
         print(f"Rasa server (REST channel): {servers.url}/webhooks/rest/webhook", file=sys.stderr)
+        print(f"Knowledge console: {console_url} (accounts: `legalbot users add NAME --role admin`)", file=sys.stderr)
         try:
-            asyncio.run(_pruning_while(_serve(args, settings, db, servers.url), settings))
+            asyncio.run(_pruning_while(_serve(args, settings, db, servers.url), settings, db))
         except KeyboardInterrupt:
             pass
     return 0
@@ -57,9 +58,10 @@ async def _serve(args: argparse.Namespace, settings: Settings, db: Database, ras
         await chat(Router(rasa_url, db, settings.handoff))
 
 
-async def _pruning_while(serving: Awaitable[None], settings: Settings) -> None:
-    """Serve, deleting conversations past their retention period daily meanwhile."""
-    pruner = asyncio.create_task(keep_pruning(settings.tracker_store_url, settings.conversation_days))
+async def _pruning_while(serving: Awaitable[None], settings: Settings, db: Database) -> None:
+    """Serve, deleting conversations and consultation records past their retention daily meanwhile."""
+    records = (db, settings.consultation_days)
+    pruner = asyncio.create_task(keep_pruning(settings.tracker_store_url, settings.conversation_days, records=records))
     try:
         await serving
     finally:
@@ -82,6 +84,8 @@ def conversations_prune(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"deleted {prune(settings.tracker_store_url, days)} conversations whose last message is older than {days} days"
     )
+    records = prune_consultation_records(Database(settings.database_url), settings.consultation_days)
+    print(f"deleted {records} consultation records older than {settings.consultation_days} days")
     return 0
 
 

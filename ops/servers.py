@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 
 from config.settings import PROJECT_ROOT, VAR, RedisSettings, Settings
+from knowledge.releases import release
+from storage.db import Database
 
 
 class ServiceError(RuntimeError):
@@ -63,6 +65,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, name: str, timeout: floa
 class Servers:
     url: str  # the Rasa server's base URL
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    model_url: str = ""  # the model server the Rasa workers pull from
 
 
 @contextmanager
@@ -128,8 +131,8 @@ def _check_redis(redis_settings: RedisSettings) -> None:
         ) from error
 
 
-def server_env(settings: Settings, action_port: int) -> dict[str, str]:
-    """The environment of the two servers: this process's, with the settings' values for what
+def server_env(settings: Settings, action_port: int, model_port: int) -> dict[str, str]:
+    """The environment of the servers: this process's, with the settings' values for what
     endpoints.yml and the action server read (so both see the same settings as this process)."""
     return {
         **os.environ,
@@ -146,9 +149,12 @@ def server_env(settings: Settings, action_port: int) -> dict[str, str]:
         "OMP_NUM_THREADS": "1",
         "OMP_WAIT_POLICY": "PASSIVE",
         "LEGALBOT_EMBEDDING_CACHE": str(settings.embedding_cache),
+        "MODEL_SERVER_URL": f"http://127.0.0.1:{model_port}/model",
+        "MODEL_PULL_SECONDS": str(settings.model_pull_seconds),
     }
 
 
+@contextmanager
 def running_core(
     model: Path,
     settings: Settings,
@@ -157,15 +163,20 @@ def running_core(
     log_dir: Path = VAR / "log",
     timeout: float = 180,
     rasa_defaults: bool = False,
-):
-    """Run the action server and the Rasa server (REST channel) until the block ends. The Rasa
-    server runs ``settings.rasa_workers`` Sanic workers sharing conversations (the tracker
-    store) and their locks (Redis); see endpoints.yml. ``rasa_defaults``: the same bot the way a
-    plain `rasa run` serves it (one worker, in-memory stores), the benchmark's reference."""
+    model_port: int | None = None,
+) -> Iterator[Servers]:
+    """Run the model server, the action server and the Rasa server (REST channel) until the
+    block ends. ``model`` is released (knowledge/releases.py): the Rasa server's
+    ``settings.rasa_workers`` Sanic workers pull it from the model server, and later the model
+    the console releases after a retrain. They share conversations (the tracker store) and their
+    locks (Redis); see endpoints.yml. ``rasa_defaults``: the same bot the way a plain `rasa run`
+    serves it (one worker, in-memory stores, the model from disk), the benchmark's reference."""
     rasa_port = rasa_port or settings.rasa_port
     action_port = action_port or settings.action_port
-    env = server_env(settings, action_port)
+    model_port = model_port or settings.model_port
+    env = server_env(settings, action_port, model_port)
     endpoints = PROJECT_ROOT / "endpoints.yml"
+    commands: dict[str, tuple[list[str], str]] = {}
     if rasa_defaults:
         env["SANIC_WORKERS"] = "1"
         endpoints = log_dir / "default-endpoints.yml"
@@ -173,14 +184,48 @@ def running_core(
         endpoints.write_text("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n")
     else:
         _check_redis(settings.redis)
-    commands = {
+        with Database(settings.database_url).session() as s, s.begin():
+            release(s, model.resolve(), "legalbot run")
+        commands["model server"] = (
+            [sys.executable, "-m", "ops.model_server", "--port", str(model_port)],
+            f"http://127.0.0.1:{model_port}/health",
+        )
+    commands |= {
         "action server": (
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
             f"http://127.0.0.1:{action_port}/health",
         ),
         "Rasa server": (
             rasa_run(model, rasa_port, "--endpoints", str(endpoints), "--credentials", "credentials.yml"),
-            f"http://127.0.0.1:{rasa_port}/",
+            f"http://127.0.0.1:{rasa_port}/status",  # 200 once a worker has loaded its model
         ),
     }
-    return running(commands, env, f"http://127.0.0.1:{rasa_port}", log_dir, timeout)
+    with running(commands, env, f"http://127.0.0.1:{rasa_port}", log_dir, timeout) as servers:
+        servers.model_url = f"http://127.0.0.1:{model_port}"
+        yield servers
+
+
+@contextmanager
+def running_console(
+    settings: Settings, core: Servers, log_dir: Path = VAR / "log", timeout: float = 60
+) -> Iterator[str]:
+    """The knowledge console beside a running core, until the block ends; yields its URL."""
+    console = settings.console
+    command = [
+        sys.executable,
+        "-m",
+        "ops.cli",
+        "console",
+        "--host",
+        console.host,
+        "--port",
+        str(console.port),
+        "--rasa-url",
+        core.url,
+        "--model-url",
+        core.model_url,
+    ]
+    env = {**os.environ, "DATABASE_URL": settings.database_url}
+    url = f"http://{console.host}:{console.port}"
+    with running({"knowledge console": (command, f"{url}/login")}, env, url, log_dir, timeout):
+        yield url

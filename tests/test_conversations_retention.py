@@ -10,6 +10,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import select
 
 from ops.retention import keep_pruning, prune
 
@@ -67,3 +68,26 @@ def test_while_serving_old_conversations_are_pruned_again_and_again(tmp_path):
 
     asyncio.run(serve())
     store.engine.dispose()
+
+
+def test_consultation_records_are_masked_and_deleted_after_their_days(db_url):
+    from datetime import timedelta
+
+    from knowledge.models import Consultation
+    from knowledge.records import record_consultation, sender_hash
+    from ops.retention import prune_consultation_records
+    from storage.db import Database, utcnow
+
+    db = Database(db_url)
+    with db.session() as s, s.begin():
+        old = record_consultation(
+            s, sender_hash("tg-1", "k"), "我电话13812345678", "civil.tort", "clarify", None, 0, []
+        )
+        s.flush()
+        old.at = utcnow() - timedelta(days=91)
+        record_consultation(s, sender_hash("tg-1", "k"), "新问题", "civil.tort", "answer", "tort-dog-bite", 0.8, [])
+    with db.session() as s:
+        assert "13812345678" not in s.scalars(select(Consultation.text)).first()
+    assert prune_consultation_records(db, 90) == 1
+    with db.session() as s:
+        assert s.scalars(select(Consultation.text)).all() == ["新问题"]

@@ -12,7 +12,7 @@ from tests.test_content import spec
 
 def test_load_publishes_new_entries(db_url):
     with Database(db_url).session() as s, s.begin():
-        assert load(s, [spec(), spec(slug="inherit-other-entry")])["added"] == 2
+        assert load(s, [spec(), spec(slug="inherit-other-entry")]).counts["added"] == 2
     with Database(db_url).session() as s:
         index = published_index(s)
     assert set(index) == {"inherit-test-entry", "inherit-other-entry"}
@@ -24,9 +24,9 @@ def test_an_edit_makes_a_new_version_and_a_reload_does_not(db_url):
     with Database(db_url).session() as s, s.begin():
         load(s, [spec()])
     with Database(db_url).session() as s, s.begin():
-        assert load(s, [spec()])["unchanged"] == 1
+        assert load(s, [spec()]).counts["unchanged"] == 1
     with Database(db_url).session() as s, s.begin():
-        assert load(s, [spec(answer="改过的回答。")])["updated"] == 1
+        assert load(s, [spec(answer="改过的回答。")]).counts["updated"] == 1
     with Database(db_url).session() as s:
         entry = s.scalars(select(Entry)).one()
         assert (entry.version, entry.answer) == (2, "改过的回答。")
@@ -36,7 +36,7 @@ def test_an_entry_no_longer_shipped_is_retired_not_deleted(db_url):
     with Database(db_url).session() as s, s.begin():
         load(s, [spec(), spec(slug="inherit-other-entry")])
     with Database(db_url).session() as s, s.begin():
-        assert load(s, [spec()])["retired"] == 1
+        assert load(s, [spec()]).counts["retired"] == 1
     with Database(db_url).session() as s:
         assert "inherit-other-entry" not in published_index(s)
         retired = s.scalars(select(Entry).where(Entry.slug == "inherit-other-entry")).one()

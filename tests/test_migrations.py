@@ -5,6 +5,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 import bot.telegram.models  # noqa: F401 - every room's tables are part of the schema
+import console.models  # noqa: F401
 import handoff.models  # noqa: F401
 import knowledge.models  # noqa: F401
 from storage.db import Base, engine, migrate
@@ -31,6 +32,11 @@ def test_downgrade_to_nothing_and_back(db_url):
         "advisers",
         "villages",
         "audit_log",
+        "entry_revisions",
+        "consultations",
+        "training_runs",
+        "console_users",
+        "console_login_attempts",
     } <= set(inspect(eng).get_table_names())
 
 

@@ -16,6 +16,7 @@ from config.settings import Settings
 from ops.servers import free_port, running_core
 from ops.training import prepare
 from storage.db import Database
+from tests.integration.console_helpers import browser, served_console  # noqa: F401 - fixtures of the console tests
 from tests.integration.handoff_helpers import office  # noqa: F401 - a fixture of the handoff tests
 
 
@@ -32,6 +33,7 @@ class Core:
     database_url: str
     model: Path
     settings: Settings
+    model_url: str = ""  # the model server the Rasa workers pull from
 
     @property
     def db(self) -> Database:
@@ -56,9 +58,14 @@ def core(tmp_path_factory) -> Iterator[Core]:
     )
     model = prepare(Database(settings.database_url))  # trains only if the training inputs changed
     with running_core(
-        model, settings, rasa_port=free_port(), action_port=free_port(), log_dir=tmp_path_factory.mktemp("logs")
+        model,
+        settings,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        model_port=free_port(),
+        log_dir=tmp_path_factory.mktemp("logs"),
     ) as servers:
-        yield Core(servers.url, settings.database_url, model, settings)
+        yield Core(servers.url, settings.database_url, model, settings, servers.model_url)
 
 
 @pytest.fixture

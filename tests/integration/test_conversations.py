@@ -134,7 +134,7 @@ def test_another_rasa_server_continues_the_conversation_as_after_a_restart(core,
     assert "要，请法律顾问联系我" in buttons(core.say(sender, "醉驾被查到会不会坐牢"))
     one_worker = dataclasses.replace(core.settings, rasa_workers=1)
     with running_core(
-        core.model, one_worker, rasa_port=free_port(), action_port=free_port(), log_dir=tmp_path
+        core.model, one_worker, rasa_port=free_port(), action_port=free_port(), model_port=free_port(), log_dir=tmp_path
     ) as fresh:
         reply = httpx.post(
             f"{fresh.url}/webhooks/rest/webhook", json={"sender": sender, "message": "/affirm"}, timeout=60

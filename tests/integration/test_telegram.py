@@ -100,7 +100,9 @@ def test_a_long_answer_is_split_at_paragraphs_under_the_limit(core):
 
 
 def test_the_documented_run_command_starts_the_telegram_channel(core, tmp_path):
-    """As a new user would: TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL set, `legalbot run`."""
+    """As a new user would: TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL set, `legalbot run`; the
+    knowledge console is served beside it."""
+    console_port = free_port()
 
     async def scenario():
         async with FakeTelegram() as api:
@@ -110,6 +112,8 @@ def test_the_documented_run_command_starts_the_telegram_channel(core, tmp_path):
                 "TELEGRAM_API_BASE_URL": api.base_url,
                 "RASA_PORT": str(free_port()),
                 "ACTION_PORT": str(free_port()),
+                "LEGALBOT_MODEL_PORT": str(free_port()),
+                "LEGALBOT_CONSOLE_PORT": str(console_port),
                 "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
             }
             process = await asyncio.create_subprocess_exec(
@@ -125,6 +129,9 @@ def test_the_documented_run_command_starts_the_telegram_channel(core, tmp_path):
             try:
                 await api.wait_for(lambda: api.commands, timeout=240)  # the channel is up
                 await full_conversation(api)
+                async with httpx.AsyncClient() as client:
+                    login = await client.get(f"http://127.0.0.1:{console_port}/login")
+                assert login.status_code == 200 and 'name="password"' in login.text
             finally:
                 process.send_signal(signal.SIGINT)
                 await asyncio.wait_for(process.wait(), timeout=60)
