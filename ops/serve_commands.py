@@ -40,13 +40,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Rasa server (loopback only, for the router): {servers.url}", file=sys.stderr)
         print(f"Knowledge console: {console_url} (accounts: `legalbot users add NAME --role admin`)", file=sys.stderr)
         try:
-            asyncio.run(_pruning_while(_serve(args, settings, db, servers.url), settings, db))
+            asyncio.run(_pruning_while(serve_channels(args, settings, db, servers.url), settings, db))
         except KeyboardInterrupt:
             pass
     return 0
 
 
-async def _serve(args: argparse.Namespace, settings: Settings, db: Database, rasa_url: str) -> None:
+async def serve_channels(args: argparse.Namespace, settings: Settings, db: Database, rasa_url: str) -> None:
     """The REST channel for residents, when configured, beside Telegram, the local chat or nothing."""
     async with AsyncExitStack() as channels:
         if settings.rest:

@@ -5,16 +5,20 @@ hanging, while another resident is answered."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import dataclasses
 import socket
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from bot.rest.app import serving
-from bot.router import MAX_WAITING, Router
+from bot.rest.app import PATH
+from bot.router import MAX_WAITING
 from config.settings import RestSettings
+from ops.serve_commands import serve_channels
 from ops.servers import free_port
 from texts import residents
 
@@ -105,28 +109,44 @@ def test_the_action_server_refuses_a_caller_without_the_token(core):
     assert {"name": "action_consult"} in actions
 
 
+async def _until_listening(url: str, client: httpx.AsyncClient) -> None:
+    for _ in range(600):
+        try:
+            await client.get(url)
+            return
+        except httpx.ConnectError:
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"the REST channel never listened at {url}")
+
+
 def test_a_burst_through_the_rest_channel_is_answered_or_told_to_slow_down(core, sender):
-    """100 identical messages at once from one resident, and meanwhile one from another."""
+    """`legalbot run --no-chat` with LEGALBOT_REST_PORT serves the REST channel; 100 identical
+    messages at once from one resident through it, and meanwhile one from another."""
     burst = 100
+    settings = dataclasses.replace(core.settings, rest=RestSettings(port=free_port()), telegram=None)
+    url = f"http://127.0.0.1:{settings.rest.port}{PATH}"
 
     async def scenario():
-        router = Router(core.url, core.db, core.settings.handoff)
-        async with (
-            serving(RestSettings(port=free_port()), router) as url,
-            httpx.AsyncClient(timeout=300, limits=httpx.Limits(max_connections=200)) as client,
-        ):
-            send = lambda who: client.post(url, json={"sender": who, "message": "借钱不还怎么办"})  # noqa: E731
-            flood = [asyncio.create_task(send(sender)) for _ in range(burst)]
-            other = await send(f"{sender}-neighbour")
-            still_waiting = sum(not task.done() for task in flood)
-            return [await task for task in flood], other, still_waiting
+        serving = asyncio.create_task(serve_channels(argparse.Namespace(no_chat=True), settings, core.db, core.url))
+        async with httpx.AsyncClient(timeout=300, limits=httpx.Limits(max_connections=200)) as client:
+            try:
+                await _until_listening(url, client)
+                send = lambda who: client.post(url, json={"sender": who, "message": "借钱不还怎么办"})  # noqa: E731
+                started = time.monotonic()
+                flood = [asyncio.create_task(send(sender)) for _ in range(burst)]
+                other = await send(f"{sender}-neighbour")
+                still_waiting = sum(not task.done() for task in flood)
+                replies = [await task for task in flood]
+                return replies, other, still_waiting, time.monotonic() - started
+            finally:
+                serving.cancel()
 
-    replies, other, still_waiting = asyncio.run(scenario())
+    replies, other, still_waiting, seconds = asyncio.run(scenario())
     texts = [r.json()[0]["text"] for r in replies]
     slowed = texts.count(residents.SLOW_DOWN)
     print(
-        f"\nburst of {burst}: {burst - slowed} answered, {slowed} told to slow down; the other resident was "
-        f"answered while {still_waiting} of the burst were still waiting"
+        f"\nburst of {burst}: {burst - slowed} answered, {slowed} told to slow down, the last reply after "
+        f"{seconds:.1f} s; the other resident was answered while {still_waiting} of the burst still waited"
     )
     assert all(r.status_code == 200 for r in replies) and all(texts)
     assert residents.NO_REPLY not in texts
