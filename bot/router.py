@@ -5,6 +5,10 @@
 3. otherwise: to the Rasa server over its REST channel. When the assistant hands the
    conversation to a person, the intake starts.
 
+Before any of that, for every channel: a message longer than MAX_MESSAGE_CHARS is refused with
+the limit stated, and one resident's messages are handled one at a time in arrival order, a
+burst beyond MAX_WAITING waiting messages being told to slow down (bot/turns.py).
+
 Transient Rasa failures are retried with backoff; if Rasa stays unreachable the caller gets
 :class:`AssistantUnavailable` and keeps the message to resend.
 """
@@ -17,6 +21,7 @@ import httpx
 from sqlalchemy.orm import Session
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from bot.turns import SenderTurns
 from config.settings import HandoffSettings
 from handoff import intake
 from handoff.cases import HANDOFF_KEY, current_case
@@ -29,6 +34,8 @@ from texts.reply import Reply
 CANCEL = "/cancel"  # typed in the local chat; Telegram's /cancel command comes here too
 RESTART = "/restart"  # Rasa's built-in intent: forget the conversation
 REQUEST_HUMAN = "/request_human"
+MAX_MESSAGE_CHARS = 2000  # a question, even a long story, fits; a pasted document does not
+MAX_WAITING = 10  # a resident's messages waiting behind the one being handled; more: "slow down"
 
 
 class AssistantUnavailable(RuntimeError):
@@ -57,15 +64,33 @@ def _transient(error: BaseException) -> bool:
 class Router:
     """The one way from a channel to the assistant or an adviser; every channel uses it."""
 
-    def __init__(self, rasa_url: str, db: Database, handoff: HandoffSettings, attempts: int = 4, timeout: float = 30.0):
+    def __init__(
+        self,
+        rasa_url: str,
+        db: Database,
+        handoff: HandoffSettings,
+        attempts: int = 4,
+        timeout: float = 30.0,
+        max_waiting: int = MAX_WAITING,
+    ):
         self._base = rasa_url.rstrip("/")
         self._attempts = attempts
+        self._turns = SenderTurns(max_waiting)
         self._client = httpx.AsyncClient(timeout=timeout)
         self.db = db
         self.handoff = handoff
 
     async def handle(self, sender_id: str, text: str, inbound: Inbound = Inbound()) -> list[Reply]:
-        """The replies to send the resident now (none when the message went to an adviser)."""
+        """The replies to send the resident now (none when the message went to an adviser);
+        a message too long, or beyond a burst, is refused with a reply that says so."""
+        if len(text) > MAX_MESSAGE_CHARS:
+            return [Reply(residents.TOO_LONG.format(length=len(text), limit=MAX_MESSAGE_CHARS))]
+        if self._turns.full(sender_id):
+            return [Reply(residents.SLOW_DOWN)]
+        async with self._turns.turn(sender_id):
+            return await self._route(sender_id, text, inbound)
+
+    async def _route(self, sender_id: str, text: str, inbound: Inbound) -> list[Reply]:
         with self.db.session() as s, s.begin():
             case = current_case(s, sender_id)
             if case is not None:
@@ -81,10 +106,11 @@ class Router:
     async def restart(self, sender_id: str) -> list[Reply]:
         """Start over: end a case with a person, if any, and make the assistant forget the
         conversation."""
-        with self.db.session() as s, s.begin():
-            case = current_case(s, sender_id)
-            replies = [Reply(cancel(s, case, "resident restarted", utcnow()))] if case is not None else []
-        await self._post(sender_id, RESTART)
+        async with self._turns.turn(sender_id):
+            with self.db.session() as s, s.begin():
+                case = current_case(s, sender_id)
+                replies = [Reply(cancel(s, case, "resident restarted", utcnow()))] if case is not None else []
+            await self._post(sender_id, RESTART)
         return [*replies, Reply(residents.RESTARTED)]
 
     def _within_case(self, s: Session, case: Case, text: str, inbound: Inbound) -> list[Reply]:

@@ -125,6 +125,22 @@ class ConsoleSettings:
 
 
 @dataclass(frozen=True)
+class RestSettings:
+    """The REST channel for residents (bot/rest/): off unless a port is configured."""
+
+    port: int
+    host: str = "127.0.0.1"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> RestSettings | None:
+        """None when LEGALBOT_REST_PORT is unset: residents reach the assistant only by the other channels."""
+        port = env.get("LEGALBOT_REST_PORT")
+        if not port:
+            return None
+        return cls(port=int(port), host=env.get("LEGALBOT_REST_HOST", cls.host))
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite:///{VAR / 'legalbot.db'}"
     tracker_store_url: str = f"sqlite:///{VAR / 'conversations.db'}"
@@ -138,7 +154,10 @@ class Settings:
     model_pull_seconds: int = 10  # how often each Rasa worker asks it for a new model
     consultation_days: int = 90  # what residents asked (masked) is kept this long for the console
     sender_hash_key: str | None = None  # keys the hash of sender ids; None: a random one under var/
+    rasa_token: str | None = None  # the Rasa server's HTTP API token; None: a random one under var/
+    action_token: str | None = None  # what the action server asks of its caller; None: one under var/
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    rest: RestSettings | None = None
     redis: RedisSettings = field(default_factory=RedisSettings)
     telegram: TelegramSettings | None = None
     handoff: HandoffSettings = field(default_factory=HandoffSettings)
@@ -159,8 +178,19 @@ class Settings:
             model_pull_seconds=int(env.get("LEGALBOT_MODEL_PULL_SECONDS", cls.model_pull_seconds)),
             consultation_days=int(env.get("LEGALBOT_CONSULTATION_DAYS", cls.consultation_days)),
             sender_hash_key=env.get("LEGALBOT_SENDER_HASH_KEY") or None,
+            rasa_token=env.get("LEGALBOT_RASA_TOKEN") or None,
+            action_token=env.get("LEGALBOT_ACTION_TOKEN") or None,
             console=ConsoleSettings.from_env(env),
+            rest=RestSettings.from_env(env),
             redis=RedisSettings.from_env(env),
             telegram=TelegramSettings.from_env(env),
             handoff=HandoffSettings.from_env(env),
         )
+
+    def rasa_api_token(self) -> str:
+        """The token every call of the Rasa server's HTTP API carries (its channels need none)."""
+        return self.rasa_token or stored_secret("rasa-token")
+
+    def action_server_token(self) -> str:
+        """The token the Rasa server sends the action server, which refuses calls without it."""
+        return self.action_token or stored_secret("action-token")

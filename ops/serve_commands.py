@@ -7,8 +7,10 @@ import asyncio
 import dataclasses
 import sys
 from collections.abc import Awaitable
+from contextlib import AsyncExitStack
 
 from bot.local_chat import chat
+from bot.rest.app import serving
 from bot.router import Router
 from config.settings import Settings
 from handoff.repository import active_adviser_count
@@ -35,16 +37,25 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     model = prepare(db)
     warn_without_advisers(db)
     with running_core(model, settings) as servers, running_console(settings, servers) as console_url:
-        print(f"Rasa server (REST channel): {servers.url}/webhooks/rest/webhook", file=sys.stderr)
+        print(f"Rasa server (loopback only, for the router): {servers.url}", file=sys.stderr)
         print(f"Knowledge console: {console_url} (accounts: `legalbot users add NAME --role admin`)", file=sys.stderr)
         try:
-            asyncio.run(_pruning_while(_serve(args, settings, db, servers.url), settings, db))
+            asyncio.run(_pruning_while(serve_channels(args, settings, db, servers.url), settings, db))
         except KeyboardInterrupt:
             pass
     return 0
 
 
-async def _serve(args: argparse.Namespace, settings: Settings, db: Database, rasa_url: str) -> None:
+async def serve_channels(args: argparse.Namespace, settings: Settings, db: Database, rasa_url: str) -> None:
+    """The REST channel for residents, when configured, beside Telegram, the local chat or nothing."""
+    async with AsyncExitStack() as channels:
+        if settings.rest:
+            url = await channels.enter_async_context(serving(settings.rest, Router(rasa_url, db, settings.handoff)))
+            print(f"REST channel for residents: POST {url}", file=sys.stderr)
+        await _serve_residents(args, settings, db, rasa_url)
+
+
+async def _serve_residents(args: argparse.Namespace, settings: Settings, db: Database, rasa_url: str) -> None:
     if settings.telegram:
         from bot.telegram.channel import TelegramChannel  # python-telegram-bot only where it is used
 
@@ -93,7 +104,7 @@ def add_commands(sub: argparse._SubParsersAction, settings: Settings) -> None:
     r = sub.add_parser("run", help="prepare, start the servers and open the local chat")
     r.add_argument("--port", type=int, default=settings.rasa_port)
     r.add_argument("--action-port", type=int, default=settings.action_port)
-    r.add_argument("--no-chat", action="store_true", help="only serve the REST channel")
+    r.add_argument("--no-chat", action="store_true", help="no local chat: serve Telegram or the REST channel only")
     r.set_defaults(func=run)
 
     c = sub.add_parser("chat", help="chat with a running assistant")

@@ -1,4 +1,7 @@
-"""Start and stop the two servers of the consultation core: the action server and Rasa."""
+"""Start and stop the servers of the consultation core: the model server, the action server and
+Rasa. All of them listen on 127.0.0.1 only; the Rasa server's HTTP API and the action server
+answer only a caller with their token (Settings.rasa_api_token, Settings.action_server_token).
+Residents reach the assistant through the channels in bot/, never through these ports."""
 
 from __future__ import annotations
 
@@ -64,6 +67,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, name: str, timeout: floa
 @dataclass
 class Servers:
     url: str  # the Rasa server's base URL
+    token: str = ""  # the Rasa server's HTTP API token (?token=); its REST channel needs none
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     model_url: str = ""  # the model server the Rasa workers pull from
 
@@ -112,8 +116,27 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
         pass
 
 
-def rasa_run(model: Path, port: int, *options: str) -> list[str]:
-    return [sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(port), "--enable-api", *options]
+LOOPBACK = "127.0.0.1"
+
+
+def rasa_run(model: Path, port: int, token: str, *options: str) -> list[str]:
+    """`rasa run` on the loopback interface, its HTTP API (all but the channels and /) behind ``token``."""
+    return [
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--interface",
+        LOOPBACK,
+        "--port",
+        str(port),
+        "--enable-api",
+        "--auth-token",
+        token,
+        *options,
+    ]
 
 
 def _check_redis(redis_settings: RedisSettings) -> None:
@@ -144,6 +167,7 @@ def server_env(settings: Settings, action_port: int, model_port: int) -> dict[st
         "REDIS_KEY_PREFIX": settings.redis.key_prefix,
         "SANIC_WORKERS": str(settings.rasa_workers),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "LEGALBOT_ACTION_TOKEN": settings.action_server_token(),  # endpoints.yml sends it, the server checks it
         # The sentence encoder's OpenMP threads: one per process (the Rasa workers and the action
         # server share the cores), waiting passively (nlu/encoder.py says why).
         "OMP_NUM_THREADS": "1",
@@ -181,7 +205,7 @@ def running_core(
         env["SANIC_WORKERS"] = "1"
         endpoints = log_dir / "default-endpoints.yml"
         log_dir.mkdir(parents=True, exist_ok=True)
-        endpoints.write_text("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n")
+        endpoints.write_text("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n  token: ${LEGALBOT_ACTION_TOKEN}\n")
     else:
         _check_redis(settings.redis)
         with Database(settings.database_url).session() as s, s.begin():
@@ -190,17 +214,19 @@ def running_core(
             [sys.executable, "-m", "ops.model_server", "--port", str(model_port)],
             f"http://127.0.0.1:{model_port}/health",
         )
+    token = settings.rasa_api_token()
     commands |= {
         "action server": (
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+            [sys.executable, "-m", "ops.action_server", "--port", str(action_port)],
             f"http://127.0.0.1:{action_port}/health",
         ),
         "Rasa server": (
-            rasa_run(model, rasa_port, "--endpoints", str(endpoints), "--credentials", "credentials.yml"),
-            f"http://127.0.0.1:{rasa_port}/status",  # 200 once a worker has loaded its model
+            rasa_run(model, rasa_port, token, "--endpoints", str(endpoints), "--credentials", "credentials.yml"),
+            f"http://127.0.0.1:{rasa_port}/status?token={token}",  # 200 once a worker has loaded its model
         ),
     }
     with running(commands, env, f"http://127.0.0.1:{rasa_port}", log_dir, timeout) as servers:
+        servers.token = token
         servers.model_url = f"http://127.0.0.1:{model_port}"
         yield servers
 

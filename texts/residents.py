@@ -76,6 +76,13 @@ CHOOSE = "请选择："  # Telegram needs text with buttons
 PLEASE_WAIT = "收到您的消息了。系统有点忙，请稍等，我稍后会自动回复您，不用重发。"
 SORRY = "抱歉，处理您的消息时出了问题。请换个说法再发一次，或发送 /human 请法律顾问帮忙；着急可拨打12348。"
 NO_REPLY = "抱歉，系统刚才没能处理您的消息。请稍后再发一次，或回复“转人工”；着急可拨打12348。"
+TOO_LONG = "您的消息太长了（{length}字），我一次最多能读{limit}字，这条没有处理。请简要说说您的问题，或分几条发送。"
+# The REST channel (bot/rest/): what a web chat may show the resident when it is refused.
+REST_BAD_REQUEST = "抱歉，这条消息的格式不对，没有收到。请重新发送；着急可拨打12348。"
+REST_EMPTY = "（请输入您的问题。）"
+TOO_LONG_REST = "您的消息太长了，我一次最多能读{limit}字，这条没有处理。请简要说说您的问题，或分几条发送。"
+REST_UNAVAILABLE = "抱歉，助手暂时连不上，这条消息没有处理。请过一会儿再发一次；着急可拨打12348。"
+SLOW_DOWN = "您发得太快了，我还在回答您前面的消息，这条没有处理。请等我回复后再发一次。"
 NOT_TEXT = (
     "抱歉，我现在只能看懂文字消息，看不了语音、图片、文件或位置。"
     "请用文字说说您的问题；需要真人看材料，发送 /human 请法律顾问帮忙。"

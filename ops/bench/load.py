@@ -75,7 +75,7 @@ async def open_loop(url: str, rate: float, seconds: float, texts: list[str]) -> 
     return {"rate": rate, "messages": len(latencies), **percentiles(latencies)}
 
 
-async def long_history(url: str, texts: list[str], sessions: int = 10, per_session: int = 10) -> dict:
+async def long_history(url: str, token: str, texts: list[str], sessions: int = 10, per_session: int = 10) -> dict:
     """One resident's message latency in the first and in the last of ``sessions`` conversation
     sessions (each begun as after an hour's silence): does a long history slow a message down?"""
     sender, latencies = f"history-{random.randrange(10**9)}", []
@@ -85,6 +85,7 @@ async def long_history(url: str, texts: list[str], sessions: int = 10, per_sessi
                 (
                     await client.post(
                         f"{url}/conversations/{sender}/tracker/events",
+                        params={"token": token},
                         json=[
                             {"event": "action", "name": "action_session_start"},
                             {"event": "session_started"},
@@ -103,11 +104,11 @@ async def long_history(url: str, texts: list[str], sessions: int = 10, per_sessi
     }
 
 
-async def parse_only(url: str, texts: list[str]) -> dict:
+async def parse_only(url: str, token: str, texts: list[str]) -> dict:
     latencies: list[float] = []
     async with httpx.AsyncClient(timeout=60) as client:
         for text in texts:
             started = time.monotonic()
-            (await client.post(f"{url}/model/parse", json={"text": text})).raise_for_status()
+            (await client.post(f"{url}/model/parse", params={"token": token}, json={"text": text})).raise_for_status()
             latencies.append(time.monotonic() - started)
     return {"messages": len(latencies), **percentiles(latencies)}

@@ -41,9 +41,11 @@ def _bare(model: Path, settings: Settings) -> Iterator[Servers]:
     no_endpoints.parent.mkdir(parents=True, exist_ok=True)
     no_endpoints.write_text("{}\n")
     url = f"http://127.0.0.1:{port}"
-    env = {**server_env(settings, free_port()), "SANIC_WORKERS": "1"}
-    command = rasa_run(model, port, "--endpoints", str(no_endpoints))
+    env = {**server_env(settings, free_port(), free_port()), "SANIC_WORKERS": "1"}
+    token = settings.rasa_api_token()
+    command = rasa_run(model, port, token, "--endpoints", str(no_endpoints))
     with running({"Rasa server": (command, url + "/")}, env, url, VAR / "log", 240) as servers:
+        servers.token = token
         yield servers
 
 
@@ -61,11 +63,11 @@ def _measure(name: str, servers: Servers, texts: list[str], per_resident: int, d
     figures: dict = {"closed": [asyncio.run(closed_loop(url, c, per_resident, texts)) for c in CONCURRENCY]}
     figures["rss_mb"] = rss_mb(servers)
     if name.startswith("bare"):
-        figures["parse"] = asyncio.run(parse_only(url, texts[:200]))
+        figures["parse"] = asyncio.run(parse_only(url, servers.token, texts[:200]))
     if name == "full":
         figures["rate"] = asyncio.run(open_loop(url, TARGET_RATE, 15, texts))
         if first:  # figures that do not vary with the machine's load: once is enough
-            figures["history"] = asyncio.run(long_history(url, texts))
+            figures["history"] = asyncio.run(long_history(url, servers.token, texts))
             figures["edit_to_live_s"] = round(asyncio.run(edit_to_live(url, db)), 3)
     return figures
 

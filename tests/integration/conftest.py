@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -34,6 +34,8 @@ class Core:
     model: Path
     settings: Settings
     model_url: str = ""  # the model server the Rasa workers pull from
+    token: str = ""  # the Rasa server's HTTP API token (its REST channel needs none)
+    pids: dict[str, int] = field(default_factory=dict)  # each server's process (Rasa's workers are its children)
 
     @property
     def db(self) -> Database:
@@ -65,7 +67,8 @@ def core(tmp_path_factory) -> Iterator[Core]:
         model_port=free_port(),
         log_dir=tmp_path_factory.mktemp("logs"),
     ) as servers:
-        yield Core(servers.url, settings.database_url, model, settings, servers.model_url)
+        pids = {name: process.pid for name, process in servers.processes.items()}
+        yield Core(servers.url, settings.database_url, model, settings, servers.model_url, servers.token, pids)
 
 
 @pytest.fixture
