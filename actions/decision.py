@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from actions import safety
-from actions.entry_choice import CHOICE_FLOOR, MAX_CHOICES, candidates, choose, selector_ranking
+from actions.entry_choice import CHOICE_FLOOR, MAX_CHOICES, candidates, choose, is_vague, selector_ranking
 from knowledge.models import Entry
 from knowledge.render import citation_dicts
 from knowledge.statutes import CIVIL_BOOKS, CIVIL_CODE, ArticleRef, parse_article_ref
@@ -178,7 +178,7 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
             reason=HandoffReason.complex,
             intent=intent,
         )
-    answer, choices = choose(found)
+    answer, choices = choose(found, vague=is_vague(text))
     if intent == "nlu_fallback" or topic is None or answer is None:
         # Not sure what was meant: ask, offering the closest entries if any is plausible.
         offered = [c.slug for c in choices] if answer is None else [c.slug for c in found[:MAX_CHOICES]]

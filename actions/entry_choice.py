@@ -25,6 +25,9 @@ ANSWER_SCORE, MARGIN = 0.765, 0.0072
 CHOICE_SPREAD = 0.05
 CHOICE_FLOOR = 0.1  # without the encoder: the selector's confidence an offered entry needs
 MAX_CHOICES = 3
+#: A question of a word or two (离婚, 遗嘱, 借钱) names a subject, not a situation: when two or more
+#: entries are close it is never answered outright, the resident picks one.
+VAGUE_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -61,16 +64,22 @@ def candidates(parse: Mapping, entries: Mapping[str, Entry], topic: str | None) 
     return [c for c in found if entries[c.slug].topic == topic] or found
 
 
-def choose(found: list[Candidate]) -> tuple[Candidate | None, list[Candidate]]:
+def is_vague(text: str) -> bool:
+    """Too short to describe a situation (letters and digits counted, punctuation not)."""
+    return sum(ch.isalnum() for ch in text) <= VAGUE_LENGTH
+
+
+def choose(found: list[Candidate], vague: bool = False) -> tuple[Candidate | None, list[Candidate]]:
     """The entry to answer with (or None) and, when none clearly fits, the entries to offer."""
     if not found:
         return None, []
     best, rivals = found[0], found[1:]
     lead = best.score - (rivals[0].score if rivals else 0.0)
     if best.similarity:
-        if best.score >= ANSWER_SCORE and lead >= MARGIN:
+        close = [c for c in found if c.score >= best.score - CHOICE_SPREAD][:MAX_CHOICES]
+        if best.score >= ANSWER_SCORE and lead >= MARGIN and not (vague and len(close) > 1):
             return best, []
-        return None, [c for c in found if c.score >= best.score - CHOICE_SPREAD][:MAX_CHOICES]
+        return None, close
     close = [c for c in rivals if c.score >= 0.5 * best.score]  # the selector alone, as before the encoder
     if best.score >= 0.3 and not close:
         return best, []

@@ -71,6 +71,21 @@ def test_two_close_entries_make_a_clarifying_question():
     assert d.choices == ["inherit-conflicting-wills", "inherit-handwritten-will"]
 
 
+@pytest.mark.parametrize(
+    ("text", "action"), [("遗嘱？", "clarify"), ("我爸立了两份遗嘱，内容不一样，以哪份为准？", "answer")]
+)
+def test_a_bare_subject_word_is_asked_about_not_answered(text, action):
+    """The same close examples: a word or two names a subject, a sentence a situation."""
+    matches = [
+        {"entry": "inherit-conflicting-wills", "similarity": 0.93},
+        {"entry": "inherit-handwritten-will", "similarity": 0.90},
+    ]
+    d = decide({**parse(text, "kb_civil_inheritance"), "entry_matches": matches}, ENTRIES)
+    assert d.action == action
+    if action == "clarify":
+        assert d.choices == ["inherit-conflicting-wills", "inherit-handwritten-will"]
+
+
 def test_entries_of_the_routed_topic_come_first():
     d = decide(
         parse(
