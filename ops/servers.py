@@ -185,7 +185,7 @@ def running_core(
     rasa_port: int | None = None,
     action_port: int | None = None,
     log_dir: Path = VAR / "log",
-    timeout: float = 180,
+    timeout: float = 600,  # loading the model (TensorFlow, the encoder) on a busy 2-core machine
     rasa_defaults: bool = False,
     model_port: int | None = None,
 ) -> Iterator[Servers]:
