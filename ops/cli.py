@@ -9,6 +9,7 @@ import sys
 from config.settings import Settings
 from ops import adviser_commands, console_commands, eval_commands, kb_commands, serve_commands
 from ops.servers import ServiceError
+from storage.privacy import mask_logs
 
 
 def parser(settings: Settings) -> argparse.ArgumentParser:
@@ -23,6 +24,7 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    mask_logs()  # the channel, the console and every command: no personal number in a log
     settings = Settings.from_env()
     args = parser(settings).parse_args(argv)
     try:

@@ -113,7 +113,7 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
 
 
 def rasa_run(model: Path, port: int, *options: str) -> list[str]:
-    return [sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(port), "--enable-api", *options]
+    return [sys.executable, "-m", "ops.masked_logs", "rasa", "run", "--model", str(model), "--port", str(port), "--enable-api", *options]
 
 
 def _check_redis(redis_settings: RedisSettings) -> None:
@@ -192,7 +192,7 @@ def running_core(
         )
     commands |= {
         "action server": (
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+            [sys.executable, "-m", "ops.masked_logs", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
             f"http://127.0.0.1:{action_port}/health",
         ),
         "Rasa server": (
