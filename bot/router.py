@@ -1,5 +1,6 @@
 """Where a resident's message goes, decided from the database before anything reaches Rasa:
 
+0. /forget and its confirmation buttons: the resident's data deleted (bot/forget.py);
 1. a case in intake: the answer to the intake question (district, village, consent);
 2. a case held by a person (or waiting for one): to the adviser, never to the assistant;
 3. otherwise: to the Rasa server over its REST channel. When the assistant hands the
@@ -11,12 +12,14 @@ Transient Rasa failures are retried with backoff; if Rasa stays unreachable the 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import httpx
 from sqlalchemy.orm import Session
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from bot.forget import Forgetting
 from config.settings import HandoffSettings
 from handoff import intake
 from handoff.cases import HANDOFF_KEY, current_case
@@ -29,6 +32,9 @@ from texts.reply import Reply
 CANCEL = "/cancel"  # typed in the local chat; Telegram's /cancel command comes here too
 RESTART = "/restart"  # Rasa's built-in intent: forget the conversation
 REQUEST_HUMAN = "/request_human"
+FORGET = "/forget"  # Telegram's /forget command comes here too
+FORGET_CONFIRM = "/forget_confirm"  # the payloads of the two buttons /forget answers with
+FORGET_KEEP = "/forget_keep"
 
 
 class AssistantUnavailable(RuntimeError):
@@ -57,19 +63,30 @@ def _transient(error: BaseException) -> bool:
 class Router:
     """The one way from a channel to the assistant or an adviser; every channel uses it."""
 
-    def __init__(self, rasa_url: str, db: Database, handoff: HandoffSettings, attempts: int = 4, timeout: float = 30.0):
+    def __init__(
+        self,
+        rasa_url: str,
+        db: Database,
+        handoff: HandoffSettings,
+        attempts: int = 4,
+        timeout: float = 30.0,
+        forgetting: Forgetting | None = None,  # None: /forget is answered with whom to ask
+    ):
         self._base = rasa_url.rstrip("/")
         self._attempts = attempts
         self._client = httpx.AsyncClient(timeout=timeout)
         self.db = db
         self.handoff = handoff
+        self.forgetting = forgetting
 
     async def handle(self, sender_id: str, text: str, inbound: Inbound = Inbound()) -> list[Reply]:
         """The replies to send the resident now (none when the message went to an adviser)."""
         with self.db.session() as s, s.begin():
             case = current_case(s, sender_id)
-            if case is not None:
+            if case is not None and text not in (FORGET, FORGET_CONFIRM, FORGET_KEEP):
                 return self._within_case(s, case, text, inbound)
+        if text in (FORGET, FORGET_CONFIRM, FORGET_KEEP):
+            return [await self._forget(sender_id, text, in_case=case is not None)]
         if text == CANCEL:
             return [Reply(residents.NOTHING_TO_CANCEL)]
         if inbound.media:
@@ -86,6 +103,23 @@ class Router:
             replies = [Reply(cancel(s, case, "resident restarted", utcnow()))] if case is not None else []
         await self._post(sender_id, RESTART)
         return [*replies, Reply(residents.RESTARTED)]
+
+    async def _forget(self, sender_id: str, step: str, in_case: bool) -> Reply:
+        """/forget asks for confirmation; its confirmation deletes the resident's data."""
+        if step == FORGET_KEEP:
+            return Reply(residents.FORGET_KEPT)
+        if in_case:  # an adviser may be answering: the resident ends the case first
+            return Reply(residents.FORGET_IN_CASE)
+        if self.forgetting is None:
+            return Reply(residents.FORGET_UNAVAILABLE)
+        if step == FORGET:
+            buttons = [
+                {"title": residents.FORGET_YES, "payload": FORGET_CONFIRM},
+                {"title": residents.FORGET_NO, "payload": FORGET_KEEP},
+            ]
+            return Reply(residents.FORGET_ASK, buttons)
+        await asyncio.to_thread(self.forgetting.forget, sender_id, "resident")
+        return Reply(residents.FORGOTTEN)
 
     def _within_case(self, s: Session, case: Case, text: str, inbound: Inbound) -> list[Reply]:
         now = utcnow()

@@ -82,8 +82,6 @@ def prune_feedback(session: Session, days: int, now: datetime) -> int:
 def forget_sender(session: Session, sender_id: str, hashed: str) -> dict[str, int]:
     """Delete what one resident's messages left here (``hashed``: their sender_hash); returns how
     many rows of each table."""
-    return {
-        Consultation.__tablename__: session.execute(delete(Consultation).where(Consultation.sender_hash == hashed)).rowcount
-        or 0,
-        Feedback.__tablename__: session.execute(delete(Feedback).where(Feedback.sender_id == sender_id)).rowcount or 0,
-    }
+    consultations = session.execute(delete(Consultation).where(Consultation.sender_hash == hashed))
+    feedback = session.execute(delete(Feedback).where(Feedback.sender_id == sender_id))
+    return {Consultation.__tablename__: consultations.rowcount or 0, Feedback.__tablename__: feedback.rowcount or 0}

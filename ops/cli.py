@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from config.settings import Settings
-from ops import adviser_commands, console_commands, eval_commands, kb_commands, serve_commands
+from ops import adviser_commands, console_commands, eval_commands, kb_commands, resident_commands, serve_commands
 from ops.servers import ServiceError
 from storage.privacy import mask_logs
 
@@ -20,6 +20,7 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     eval_commands.add_commands(sub)
     adviser_commands.add_commands(sub)
     console_commands.add_commands(sub, settings)
+    resident_commands.add_commands(sub)
     return p
 
 

@@ -8,6 +8,7 @@ import dataclasses
 import sys
 from collections.abc import Awaitable
 
+from bot.forget import Forgetting
 from bot.local_chat import chat
 from bot.router import Router
 from config.settings import Settings
@@ -50,12 +51,14 @@ async def _serve(args: argparse.Namespace, settings: Settings, db: Database, ras
 
         mode = f"webhook {settings.telegram.webhook_url}" if settings.telegram.webhook_url else "long polling"
         print(f"Telegram channel ({mode}); press Ctrl+C to stop.", file=sys.stderr)
-        await TelegramChannel(settings.telegram, settings.handoff, db, rasa_url).run()
+        await TelegramChannel(
+            settings.telegram, settings.handoff, db, rasa_url, forgetting=Forgetting.of(settings)
+        ).run()
     elif args.no_chat:
         print("Serving; press Ctrl+C to stop.", file=sys.stderr)
         await asyncio.Event().wait()
     else:
-        await chat(Router(rasa_url, db, settings.handoff))
+        await chat(Router(rasa_url, db, settings.handoff, forgetting=Forgetting.of(settings)))
 
 
 async def _pruning_while(serving: Awaitable[None], settings: Settings, db: Database) -> None:
@@ -68,7 +71,8 @@ async def _pruning_while(serving: Awaitable[None], settings: Settings, db: Datab
 
 
 def local_chat(args: argparse.Namespace, settings: Settings) -> int:
-    asyncio.run(chat(Router(args.url, Database(settings.database_url), settings.handoff)))
+    db = Database(settings.database_url)
+    asyncio.run(chat(Router(args.url, db, settings.handoff, forgetting=Forgetting.of(settings))))
     return 0
 
 
@@ -102,7 +106,9 @@ def add_commands(sub: argparse._SubParsersAction, settings: Settings) -> None:
         dest="conversations_command", required=True
     )
     cp = conv.add_parser(
-        "prune", help="apply every retention period once: conversations, consultations, Telegram updates, cases (`legalbot run` does it daily)"
+        "prune",
+        help="apply every retention period once: conversations, consultations, Telegram updates, cases "
+        "(`legalbot run` does it daily)",
     )
     cp.add_argument("--days", type=_positive, default=None, help="default: LEGALBOT_CONVERSATION_DAYS or 30")
     cp.set_defaults(func=conversations_prune)
