@@ -10,10 +10,14 @@ import re
 from datetime import date
 from typing import Any
 
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_OLD_ID_CARD = re.compile(r"(?<![0-9A-Za-z])[1-8]\d{14}(?![0-9A-Za-z])")
-_BANK_CARD = re.compile(r"(?<!\d)\d(?:[ -]?\d){15,18}(?!\d)")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)")
+# A number starts where no letter or digit comes before it, or right after a JSON escape such as
+# \u8bc1 (证): logs written as JSON (Rasa's structlog) escape every Chinese character, and a
+# number must not start inside such an escape either.
+_START = r"(?:(?<![0-9A-Za-z])|(?<=\\u[0-9a-fA-F]{4}))"
+_ID_CARD = re.compile(rf"{_START}\d{{17}}[\dXx](?![0-9A-Za-z])")
+_OLD_ID_CARD = re.compile(rf"{_START}[1-8]\d{{14}}(?![0-9A-Za-z])")
+_BANK_CARD = re.compile(rf"{_START}\d(?:[ -]?\d){{15,18}}(?!\d)")
+_MOBILE = re.compile(rf"{_START}(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){{8}}(?!\d)")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 

@@ -1,6 +1,7 @@
 """Residents' ID-card, bank-card and mobile numbers never reach the console or a log unmasked."""
 
 import io
+import json
 import logging
 
 import pytest
@@ -84,3 +85,9 @@ def test_mask_logs_masks_records_for_handlers_installed_after_it():
         assert out.getvalue() == "user said '身份证110***********002X'\n"
     finally:
         logging.setLogRecordFactory(before)
+
+
+def test_numbers_in_json_with_escaped_chinese_are_masked():
+    logged = json.dumps({"text": f"我身份证{ID_CARD}，电话13812345678，卡{BANK_CARD}"})
+    assert json.loads(mask(logged)) == {"text": "我身份证110***********002X，电话138****5678，卡************7894"}
+    assert mask(json.dumps("编号110105194912310021")) == json.dumps("编号110105194912310021")  # wrong check digit
