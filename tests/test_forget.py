@@ -110,3 +110,24 @@ def test_a_channel_that_cannot_forget_says_whom_to_ask(tmp_path):
         await router.aclose()
 
     asyncio.run(scenario())
+
+
+def test_the_admin_command_forgets_a_resident_and_says_how_many_rows(db_url, tmp_path, monkeypatch, capsys):
+    from ops.cli import main
+
+    forgetting = _forgetting(db_url, tmp_path)
+    seed(forgetting.db, forgetting.tracker_store_url, 777, utcnow(), CaseStatus.waiting_for_adviser)
+    for name, value in {
+        "DATABASE_URL": db_url,
+        "TRACKER_STORE_URL": forgetting.tracker_store_url,
+        "LEGALBOT_SENDER_HASH_KEY": KEY,
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert main(["residents", "forget", "tg-777"]) == 0
+    assert "forgot tg-777: events 1, case_messages 1, case_offers 0, case_events 2, cases 1" in capsys.readouterr().out
+    assert tables_holding(forgetting.db, forgetting.tracker_store_url, needle(777)) == set()  # an open case too
+    assert rows_of(forgetting.db, 777) == {"consultations": 0, "feedback": 0}
+    with forgetting.db.session() as s:
+        assert (
+            s.scalars(select(AuditEntry.actor).where(AuditEntry.action == "forget_resident")).one().startswith("admin:")
+        )

@@ -68,3 +68,18 @@ def test_the_retention_periods_are_settings(tmp_path):
         3,
         40,
     )
+
+
+def test_the_prune_command_applies_every_period_and_prints_the_rows_per_table(tmp_path, monkeypatch, capsys):
+    from ops.cli import main
+
+    db, tracker = Database(f"sqlite:///{tmp_path / 'kb.db'}"), f"sqlite:///{tmp_path / 'conversations.db'}"
+    seed(db, tracker, 888, Clock()() - 400 * DAY, CaseStatus.resolved)
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.setenv("TRACKER_STORE_URL", tracker)
+    assert main(["conversations", "prune"]) == 0
+    assert capsys.readouterr().out == (
+        "deleted past their retention periods: events (conversations) 1, consultations 1, feedback 1, "
+        "telegram_updates 2, telegram_delivery_failures 1, case_messages 1, case_offers 0, case_events 2, cases 1\n"
+    )
+    assert tables_holding(db, tracker, needle(888)) == set()
