@@ -35,6 +35,7 @@ REQUEST_HUMAN = "/request_human"
 FORGET = "/forget"  # Telegram's /forget command comes here too
 FORGET_CONFIRM = "/forget_confirm"  # the payloads of the two buttons /forget answers with
 FORGET_KEEP = "/forget_keep"
+FORGET_STEPS = (FORGET, FORGET_CONFIRM, FORGET_KEEP)
 
 
 class AssistantUnavailable(RuntimeError):
@@ -83,9 +84,9 @@ class Router:
         """The replies to send the resident now (none when the message went to an adviser)."""
         with self.db.session() as s, s.begin():
             case = current_case(s, sender_id)
-            if case is not None and text not in (FORGET, FORGET_CONFIRM, FORGET_KEEP):
+            if case is not None and text not in FORGET_STEPS:
                 return self._within_case(s, case, text, inbound)
-        if text in (FORGET, FORGET_CONFIRM, FORGET_KEEP):
+        if text in FORGET_STEPS:
             return [await self._forget(sender_id, text, in_case=case is not None)]
         if text == CANCEL:
             return [Reply(residents.NOTHING_TO_CANCEL)]
