@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from handoff.cases import OPEN, WITH_ADVISER
-from handoff.models import Adviser, Case, CaseEvent, CaseMessage, CaseOffer, MessageStatus
+from handoff.models import Adviser, AuditEntry, Case, CaseEvent, CaseMessage, CaseOffer, MessageStatus
 
 
 def active_adviser(session: Session, telegram_user_id: int | None) -> Adviser | None:
@@ -74,10 +74,13 @@ def cases_closed_before(session: Session, before: datetime) -> list[int]:
 
 
 def delete_cases(session: Session, case_ids: list[int]) -> dict[str, int]:
-    """Delete cases with their messages, offers and history (the audit log keeps who did what,
-    without content); returns how many rows of each table."""
+    """Delete cases with their messages, offers and history; their audit rows keep who did what
+    and when, but not the details (an adviser's outcome may quote the resident). Returns how many
+    rows of each table."""
     counts = {}
     for model in (CaseMessage, CaseOffer, CaseEvent):
         counts[model.__tablename__] = session.execute(delete(model).where(model.case_id.in_(case_ids))).rowcount or 0
     counts[Case.__tablename__] = session.execute(delete(Case).where(Case.id.in_(case_ids))).rowcount or 0
+    blanked = update(AuditEntry).where(AuditEntry.case_id.in_(case_ids), AuditEntry.detail.is_not(None))
+    counts[f"{AuditEntry.__tablename__} (details blanked)"] = session.execute(blanked.values(detail=None)).rowcount or 0
     return counts

@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, Table, create_engine, inspect, select
 
 import console.models  # noqa: F401 - its tables are searched too
 from bot.telegram.models import DeliveryFailure, InboundUpdate, UpdateStatus
-from handoff.cases import open_intake
+from handoff.cases import audit, open_intake
 from handoff.models import CaseEvent, CaseMessage, CaseStatus, Direction
 from knowledge.models import Consultation, Feedback
 from knowledge.records import record_consultation, record_feedback, sender_hash
@@ -59,6 +59,7 @@ def seed(db: Database, tracker_url: str, chat: int, at: datetime, case_status: C
         case.status, case.closed_at, case.outcome = case_status, at, f"已答复 {ID_CARD}"
         s.add(CaseMessage(case_id=case.id, direction=Direction.to_adviser, text=text, created_at=at))
         s.add(CaseEvent(case_id=case.id, to_status=case_status, actor="resident", note=text, at=at))
+        audit(s, "adviser:test", "resolved", case.id, detail=f"已答复：{text}")  # an outcome quoting the resident
         record_consultation(s, sender_hash(sender, KEY), text, "civil.inheritance", "answer", None, 0.9, []).at = at
         record_feedback(s, sender, "inheritance-two-wills", False).created_at = at
 

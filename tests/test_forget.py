@@ -25,6 +25,7 @@ EVERY_TABLE = {
     "cases",
     "case_messages",
     "case_events",
+    "audit_log",  # an adviser's outcome quoting the resident
 }
 
 
@@ -52,6 +53,7 @@ def test_forgetting_a_resident_deletes_their_data_everywhere_and_only_theirs(db_
         "case_offers": 0,
         "case_events": 2,  # opened, and the seeded note
         "cases": 1,
+        "audit_log (details blanked)": 2,  # the request for a person, the outcome
         "consultations": 1,
         "feedback": 1,
         "telegram_updates": 2,

@@ -16,6 +16,7 @@ from tests.clock import Clock
 from tests.privacy_seed import needle, rows_of, seed, tables_holding
 
 DAY = timedelta(days=1)
+CASE_TABLES = {"cases", "case_messages", "case_events", "audit_log"}
 
 
 def test_each_kind_of_record_goes_after_its_own_period_and_open_cases_stay(db_url, tmp_path):
@@ -30,23 +31,16 @@ def test_each_kind_of_record_goes_after_its_own_period_and_open_cases_stay(db_ur
         prune_all(retention, clock())
         return tables_holding(db, tracker, needle(555))
 
-    assert after(6) == {
-        "events",
-        "telegram_updates",
-        "telegram_delivery_failures",
-        "cases",
-        "case_messages",
-        "case_events",
-    }
-    assert after(8) == {"events", "cases", "case_messages", "case_events"}  # Telegram's copies: 7 days
+    assert after(6) == {"events", "telegram_updates", "telegram_delivery_failures", *CASE_TABLES}
+    assert after(8) == {"events", *CASE_TABLES}  # Telegram's copies: 7 days
     with db.session() as s:
         assert len(s.scalars(select(InboundUpdate)).all()) == 4  # blanked, kept for the once-only handling
-    assert after(31) == {"cases", "case_messages", "case_events"}  # the conversation: 30 days
+    assert after(31) == CASE_TABLES  # the conversation: 30 days
     assert rows_of(db, 555) == {"consultations": 1, "feedback": 1}
-    assert after(91) == {"cases", "case_messages", "case_events"}
+    assert after(91) == CASE_TABLES
     assert rows_of(db, 555) == {"consultations": 0, "feedback": 0}  # what residents asked: 90 days
     assert after(366) == set()  # a closed case: 365 days after it closed
-    assert tables_holding(db, tracker, needle(666)) == {"cases", "case_messages", "case_events"}  # open: kept
+    assert tables_holding(db, tracker, needle(666)) == CASE_TABLES  # open: kept
 
 
 def test_the_retention_periods_are_settings(tmp_path):
@@ -80,6 +74,7 @@ def test_the_prune_command_applies_every_period_and_prints_the_rows_per_table(tm
     assert main(["conversations", "prune"]) == 0
     assert capsys.readouterr().out == (
         "deleted past their retention periods: events (conversations) 1, consultations 1, feedback 1, "
-        "telegram_updates 2, telegram_delivery_failures 1, case_messages 1, case_offers 0, case_events 2, cases 1\n"
+        "telegram_updates 2, telegram_delivery_failures 1, case_messages 1, case_offers 0, case_events 2, cases 1, "
+        "audit_log (details blanked) 2\n"
     )
     assert tables_holding(db, tracker, needle(888)) == set()
