@@ -47,10 +47,11 @@ def logged_core(tmp_path_factory) -> Iterator[tuple[Core, Path]]:
             database_url=f"sqlite:///{tmp_path_factory.mktemp('db') / 'legalbot.db'}",
             tracker_store_url=f"sqlite:///{tmp_path_factory.mktemp('conversations') / 'conversations.db'}",
             redis=dataclasses.replace(base.redis, key_prefix=f"test{uuid.uuid4().hex[:12]}"),
+            rasa_workers=1,  # one is enough here, and loads sooner on a busy machine
         )
         model = prepare(Database(settings.database_url))
         ports = {"rasa_port": free_port(), "action_port": free_port(), "model_port": free_port()}
-        with running_core(model, settings, log_dir=logs, **ports) as servers:
+        with running_core(model, settings, log_dir=logs, timeout=600, **ports) as servers:
             yield Core(servers.url, settings.database_url, model, settings, servers.model_url), logs
 
 
