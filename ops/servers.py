@@ -113,7 +113,19 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
 
 
 def rasa_run(model: Path, port: int, *options: str) -> list[str]:
-    return [sys.executable, "-m", "ops.masked_logs", "rasa", "run", "--model", str(model), "--port", str(port), "--enable-api", *options]
+    return [
+        sys.executable,
+        "-m",
+        "ops.masked_logs",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+        "--enable-api",
+        *options,
+    ]
 
 
 def _check_redis(redis_settings: RedisSettings) -> None:

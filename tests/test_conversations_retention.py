@@ -62,7 +62,8 @@ def test_while_serving_old_conversations_are_pruned_again_and_again(tmp_path):
             await asyncio.sleep(0.05)
 
     async def serve() -> None:
-        pruner = asyncio.create_task(keep_pruning(Retention(Database(f"sqlite:///{tmp_path / 'kb.db'}"), url), every=0.1))
+        retention = Retention(Database(f"sqlite:///{tmp_path / 'kb.db'}"), url)
+        pruner = asyncio.create_task(keep_pruning(retention, every=0.1))
         await senders_become({"recent"})
         await store.save(_tracker("old too", 45, now=time.time()))  # a later pruning has to find it
         await senders_become({"recent"})

@@ -77,7 +77,9 @@ def scrub_handled(session: Session, received_before: datetime | None = None, cha
     """Blank the content of handled updates (received before ``received_before``, or all of
     ``chat``'s): each row keeps only its update id, status and times, which the once-only
     handling and the polling offset need. Pending updates are never touched. Returns how many."""
-    query = update(InboundUpdate).where(InboundUpdate.status != UpdateStatus.pending, InboundUpdate.chat_id.is_not(None))
+    query = update(InboundUpdate).where(
+        InboundUpdate.status != UpdateStatus.pending, InboundUpdate.chat_id.is_not(None)
+    )
     if received_before is not None:
         query = query.where(InboundUpdate.received_at < received_before)
     if chat is not None:
