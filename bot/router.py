@@ -1,5 +1,6 @@
 """Where a resident's message goes, decided from the database before anything reaches Rasa:
 
+0. /forget and its confirmation buttons: the resident's data deleted (bot/forget.py);
 1. a case in intake: the answer to the intake question (district, village, consent);
 2. a case held by a person (or waiting for one): to the adviser, never to the assistant;
 3. otherwise: to the Rasa server over its REST channel. When the assistant hands the
@@ -15,12 +16,14 @@ Transient Rasa failures are retried with backoff; if Rasa stays unreachable the 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import httpx
 from sqlalchemy.orm import Session
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from bot.forget import Forgetting
 from bot.turns import SenderTurns
 from config.settings import HandoffSettings
 from handoff import intake
@@ -36,6 +39,10 @@ RESTART = "/restart"  # Rasa's built-in intent: forget the conversation
 REQUEST_HUMAN = "/request_human"
 MAX_MESSAGE_CHARS = 2000  # a question, even a long story, fits; a pasted document does not
 MAX_WAITING = 10  # a resident's messages waiting behind the one being handled; more: "slow down"
+FORGET = "/forget"  # Telegram's /forget command comes here too
+FORGET_CONFIRM = "/forget_confirm"  # the payloads of the two buttons /forget answers with
+FORGET_KEEP = "/forget_keep"
+FORGET_STEPS = (FORGET, FORGET_CONFIRM, FORGET_KEEP)
 
 
 class AssistantUnavailable(RuntimeError):
@@ -72,6 +79,7 @@ class Router:
         attempts: int = 4,
         timeout: float = 30.0,
         max_waiting: int = MAX_WAITING,
+        forgetting: Forgetting | None = None,  # None: /forget is answered with whom to ask
     ):
         self._base = rasa_url.rstrip("/")
         self._attempts = attempts
@@ -79,6 +87,7 @@ class Router:
         self._client = httpx.AsyncClient(timeout=timeout)
         self.db = db
         self.handoff = handoff
+        self.forgetting = forgetting
 
     async def handle(self, sender_id: str, text: str, inbound: Inbound = Inbound()) -> list[Reply]:
         """The replies to send the resident now (none when the message went to an adviser);
@@ -93,8 +102,10 @@ class Router:
     async def _route(self, sender_id: str, text: str, inbound: Inbound) -> list[Reply]:
         with self.db.session() as s, s.begin():
             case = current_case(s, sender_id)
-            if case is not None:
+            if case is not None and text not in FORGET_STEPS:
                 return self._within_case(s, case, text, inbound)
+        if text in FORGET_STEPS:
+            return [await self._forget(sender_id, text, in_case=case is not None)]
         if text == CANCEL:
             return [Reply(residents.NOTHING_TO_CANCEL)]
         if inbound.media:
@@ -112,6 +123,23 @@ class Router:
                 replies = [Reply(cancel(s, case, "resident restarted", utcnow()))] if case is not None else []
             await self._post(sender_id, RESTART)
         return [*replies, Reply(residents.RESTARTED)]
+
+    async def _forget(self, sender_id: str, step: str, in_case: bool) -> Reply:
+        """/forget asks for confirmation; its confirmation deletes the resident's data."""
+        if step == FORGET_KEEP:
+            return Reply(residents.FORGET_KEPT)
+        if in_case:  # an adviser may be answering: the resident ends the case first
+            return Reply(residents.FORGET_IN_CASE)
+        if self.forgetting is None:
+            return Reply(residents.FORGET_UNAVAILABLE)
+        if step == FORGET:
+            buttons = [
+                {"title": residents.FORGET_YES, "payload": FORGET_CONFIRM},
+                {"title": residents.FORGET_NO, "payload": FORGET_KEEP},
+            ]
+            return Reply(residents.FORGET_ASK, buttons)
+        await asyncio.to_thread(self.forgetting.forget, sender_id, "resident")
+        return Reply(residents.FORGOTTEN)
 
     def _within_case(self, s: Session, case: Case, text: str, inbound: Inbound) -> list[Reply]:
         now = utcnow()

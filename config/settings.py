@@ -153,6 +153,8 @@ class Settings:
     model_port: int = 5057  # the model server every Rasa worker pulls new models from
     model_pull_seconds: int = 10  # how often each Rasa worker asks it for a new model
     consultation_days: int = 90  # what residents asked (masked) is kept this long for the console
+    telegram_days: int = 7  # a handled Telegram update's content, and an undelivered reply, are kept this long
+    case_days: int = 365  # a closed case (transcript, messages, history) is kept this long after it closed
     sender_hash_key: str | None = None  # keys the hash of sender ids; None: a random one under var/
     rasa_token: str | None = None  # the Rasa server's HTTP API token; None: a random one under var/
     action_token: str | None = None  # what the action server asks of its caller; None: one under var/
@@ -177,6 +179,8 @@ class Settings:
             model_port=int(env.get("LEGALBOT_MODEL_PORT", cls.model_port)),
             model_pull_seconds=int(env.get("LEGALBOT_MODEL_PULL_SECONDS", cls.model_pull_seconds)),
             consultation_days=int(env.get("LEGALBOT_CONSULTATION_DAYS", cls.consultation_days)),
+            telegram_days=int(env.get("LEGALBOT_TELEGRAM_DAYS", cls.telegram_days)),
+            case_days=int(env.get("LEGALBOT_CASE_DAYS", cls.case_days)),
             sender_hash_key=env.get("LEGALBOT_SENDER_HASH_KEY") or None,
             rasa_token=env.get("LEGALBOT_RASA_TOKEN") or None,
             action_token=env.get("LEGALBOT_ACTION_TOKEN") or None,

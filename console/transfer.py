@@ -16,13 +16,15 @@ from console.spreadsheet import FileProblems, read_file, write_xlsx, write_yaml_
 from knowledge.content import CitationSpec, EntrySpec, published
 from knowledge.revisions import newest
 from knowledge.workflow import save_draft
+from storage.privacy import mask
 from texts import console as t
 
 blueprint = Blueprint("transfer", __name__)
 
 
 def _published_specs() -> list[EntrySpec]:
-    """What residents get now, entry by entry."""
+    """What residents get now, entry by entry; the example questions, which may be residents'
+    own words, masked (storage/privacy.py)."""
     with console().db.session() as s:
         return [
             EntrySpec(
@@ -30,7 +32,7 @@ def _published_specs() -> list[EntrySpec]:
                 topic=e.topic,
                 title=e.title,
                 answer=e.answer,
-                examples=[x.text for x in e.examples],
+                examples=[mask(x.text) for x in e.examples],
                 citations=[CitationSpec(c.law, c.article, c.quote) for c in e.citations],
             )
             for e in published(s)

@@ -3,11 +3,13 @@ so that neither writes a query of its own."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from handoff.cases import OPEN, WITH_ADVISER
-from handoff.models import Adviser, Case, CaseEvent, CaseMessage, MessageStatus
+from handoff.models import Adviser, AuditEntry, Case, CaseEvent, CaseMessage, CaseOffer, MessageStatus
 
 
 def active_adviser(session: Session, telegram_user_id: int | None) -> Adviser | None:
@@ -60,3 +62,25 @@ def pending_case_messages(session: Session, limit: int) -> list[CaseMessage]:
             select(CaseMessage).where(CaseMessage.status == MessageStatus.pending).order_by(CaseMessage.id).limit(limit)
         )
     )
+
+
+def cases_of(session: Session, sender_id: str) -> list[int]:
+    """Every case of one resident, open or closed."""
+    return list(session.scalars(select(Case.id).where(Case.sender_id == sender_id)))
+
+
+def cases_closed_before(session: Session, before: datetime) -> list[int]:
+    return list(session.scalars(select(Case.id).where(Case.status.not_in(OPEN), Case.closed_at < before)))
+
+
+def delete_cases(session: Session, case_ids: list[int]) -> dict[str, int]:
+    """Delete cases with their messages, offers and history; their audit rows keep who did what
+    and when, but not the details (an adviser's outcome may quote the resident). Returns how many
+    rows of each table."""
+    counts = {}
+    for model in (CaseMessage, CaseOffer, CaseEvent):
+        counts[model.__tablename__] = session.execute(delete(model).where(model.case_id.in_(case_ids))).rowcount or 0
+    counts[Case.__tablename__] = session.execute(delete(Case).where(Case.id.in_(case_ids))).rowcount or 0
+    blanked = update(AuditEntry).where(AuditEntry.case_id.in_(case_ids), AuditEntry.detail.is_not(None))
+    counts[f"{AuditEntry.__tablename__} (details blanked)"] = session.execute(blanked.values(detail=None)).rowcount or 0
+    return counts

@@ -71,3 +71,17 @@ def prune_consultations(session: Session, days: int, now: datetime) -> int:
     """Delete what residents asked more than ``days`` ago; returns how many were deleted."""
     result = session.execute(delete(Consultation).where(Consultation.at < now - timedelta(days=days)))
     return result.rowcount or 0
+
+
+def prune_feedback(session: Session, days: int, now: datetime) -> int:
+    """Delete feedback given more than ``days`` ago; returns how many were deleted."""
+    result = session.execute(delete(Feedback).where(Feedback.created_at < now - timedelta(days=days)))
+    return result.rowcount or 0
+
+
+def forget_sender(session: Session, sender_id: str, hashed: str) -> dict[str, int]:
+    """Delete what one resident's messages left here (``hashed``: their sender_hash); returns how
+    many rows of each table."""
+    consultations = session.execute(delete(Consultation).where(Consultation.sender_hash == hashed))
+    feedback = session.execute(delete(Feedback).where(Feedback.sender_id == sender_id))
+    return {Consultation.__tablename__: consultations.rowcount or 0, Feedback.__tablename__: feedback.rowcount or 0}

@@ -13,6 +13,7 @@ from handoff.registry import SEED_REGISTRY, add_adviser, load_registry, set_acti
 from handoff.repository import all_advisers, case_history, open_cases
 from handoff.routing import load
 from storage.db import Database
+from storage.privacy import mask
 
 
 def advisers_load(args: argparse.Namespace, settings: Settings) -> int:
@@ -72,7 +73,8 @@ def advisers_active(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cases(args: argparse.Namespace, settings: Settings) -> int:
-    """Open cases (or one case with its history), for the office that supervises advisers."""
+    """Open cases (or one case with its history), for the office that supervises advisers;
+    personal numbers in the notes masked (the adviser holding a case sees them on Telegram)."""
     with Database(settings.database_url).session() as s:
         if args.id:
             case = s.get(Case, args.id)
@@ -82,7 +84,8 @@ def cases(args: argparse.Namespace, settings: Settings) -> int:
             print(f"#{case.id} {case.topic} {case.status} adviser={case.adviser.code if case.adviser else '-'}")
             for e in case_history(s, case.id):
                 print(
-                    f"  {e.at:%Y-%m-%d %H:%M:%S} {e.from_status or '':20s} → {e.to_status:20s} {e.actor} {e.note or ''}"
+                    f"  {e.at:%Y-%m-%d %H:%M:%S} {e.from_status or '':20s} → {e.to_status:20s} {e.actor} "
+                    f"{mask(e.note or '')}"
                 )
             return 0
         listed = open_cases(s)

@@ -7,8 +7,9 @@ import argparse
 import sys
 
 from config.settings import Settings
-from ops import adviser_commands, console_commands, eval_commands, kb_commands, serve_commands
+from ops import adviser_commands, console_commands, eval_commands, kb_commands, resident_commands, serve_commands
 from ops.servers import ServiceError
+from storage.privacy import mask_logs
 
 
 def parser(settings: Settings) -> argparse.ArgumentParser:
@@ -19,10 +20,12 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     eval_commands.add_commands(sub)
     adviser_commands.add_commands(sub)
     console_commands.add_commands(sub, settings)
+    resident_commands.add_commands(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    mask_logs()  # the channel, the console and every command: no personal number in a log
     settings = Settings.from_env()
     args = parser(settings).parse_args(argv)
     try:

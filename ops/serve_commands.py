@@ -9,12 +9,13 @@ import sys
 from collections.abc import Awaitable
 from contextlib import AsyncExitStack
 
+from bot.forget import Forgetting
 from bot.local_chat import chat
 from bot.rest.app import serving
 from bot.router import Router
 from config.settings import Settings
 from handoff.repository import active_adviser_count
-from ops.retention import keep_pruning, prune, prune_consultation_records
+from ops.retention import Retention, keep_pruning, prune_all, report
 from ops.servers import running_console, running_core
 from ops.training import prepare
 from storage.db import Database
@@ -50,7 +51,9 @@ async def serve_channels(args: argparse.Namespace, settings: Settings, db: Datab
     """The REST channel for residents, when configured, beside Telegram, the local chat or nothing."""
     async with AsyncExitStack() as channels:
         if settings.rest:
-            url = await channels.enter_async_context(serving(settings.rest, Router(rasa_url, db, settings.handoff)))
+            url = await channels.enter_async_context(
+                serving(settings.rest, Router(rasa_url, db, settings.handoff, forgetting=Forgetting.of(settings)))
+            )
             print(f"REST channel for residents: POST {url}", file=sys.stderr)
         await _serve_residents(args, settings, db, rasa_url)
 
@@ -61,18 +64,19 @@ async def _serve_residents(args: argparse.Namespace, settings: Settings, db: Dat
 
         mode = f"webhook {settings.telegram.webhook_url}" if settings.telegram.webhook_url else "long polling"
         print(f"Telegram channel ({mode}); press Ctrl+C to stop.", file=sys.stderr)
-        await TelegramChannel(settings.telegram, settings.handoff, db, rasa_url).run()
+        await TelegramChannel(
+            settings.telegram, settings.handoff, db, rasa_url, forgetting=Forgetting.of(settings)
+        ).run()
     elif args.no_chat:
         print("Serving; press Ctrl+C to stop.", file=sys.stderr)
         await asyncio.Event().wait()
     else:
-        await chat(Router(rasa_url, db, settings.handoff))
+        await chat(Router(rasa_url, db, settings.handoff, forgetting=Forgetting.of(settings)))
 
 
 async def _pruning_while(serving: Awaitable[None], settings: Settings, db: Database) -> None:
-    """Serve, deleting conversations and consultation records past their retention daily meanwhile."""
-    records = (db, settings.consultation_days)
-    pruner = asyncio.create_task(keep_pruning(settings.tracker_store_url, settings.conversation_days, records=records))
+    """Serve, applying the retention periods (ops/retention.py) daily meanwhile."""
+    pruner = asyncio.create_task(keep_pruning(Retention.of(settings)))
     try:
         await serving
     finally:
@@ -80,7 +84,8 @@ async def _pruning_while(serving: Awaitable[None], settings: Settings, db: Datab
 
 
 def local_chat(args: argparse.Namespace, settings: Settings) -> int:
-    asyncio.run(chat(Router(args.url, Database(settings.database_url), settings.handoff)))
+    db = Database(settings.database_url)
+    asyncio.run(chat(Router(args.url, db, settings.handoff, forgetting=Forgetting.of(settings))))
     return 0
 
 
@@ -91,12 +96,11 @@ def _positive(text: str) -> int:
 
 
 def conversations_prune(args: argparse.Namespace, settings: Settings) -> int:
-    days = settings.conversation_days if args.days is None else args.days
-    print(
-        f"deleted {prune(settings.tracker_store_url, days)} conversations whose last message is older than {days} days"
-    )
-    records = prune_consultation_records(Database(settings.database_url), settings.consultation_days)
-    print(f"deleted {records} consultation records older than {settings.consultation_days} days")
+    """Apply every retention period once (for cron); ``--days`` overrides the conversations' one."""
+    retention = Retention.of(settings)
+    if args.days is not None:
+        retention = dataclasses.replace(retention, conversation_days=args.days)
+    print(f"deleted past their retention periods: {report(prune_all(retention))}")
     return 0
 
 
@@ -115,7 +119,9 @@ def add_commands(sub: argparse._SubParsersAction, settings: Settings) -> None:
         dest="conversations_command", required=True
     )
     cp = conv.add_parser(
-        "prune", help="delete conversations whose last message is older than --days (`legalbot run` does it daily)"
+        "prune",
+        help="apply every retention period once: conversations, consultations, Telegram updates, cases "
+        "(`legalbot run` does it daily)",
     )
     cp.add_argument("--days", type=_positive, default=None, help="default: LEGALBOT_CONVERSATION_DAYS or 30")
     cp.set_defaults(func=conversations_prune)

@@ -124,6 +124,7 @@ def rasa_run(model: Path, port: int, token: str, *options: str) -> list[str]:
     return [
         sys.executable,
         "-m",
+        "ops.masked_logs",
         "rasa",
         "run",
         "--model",
@@ -217,7 +218,7 @@ def running_core(
     token = settings.rasa_api_token()
     commands |= {
         "action server": (
-            [sys.executable, "-m", "ops.action_server", "--port", str(action_port)],
+            [sys.executable, "-m", "ops.masked_logs", "ops.action_server", "--port", str(action_port)],
             f"http://127.0.0.1:{action_port}/health",
         ),
         "Rasa server": (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime, timezone
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -12,7 +13,8 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
 
-from ops.retention import keep_pruning, prune
+from ops.retention import Retention, keep_pruning, prune
+from storage.db import Database
 
 DAY = 86400.0
 NOW = 1_800_000_000.0
@@ -36,10 +38,10 @@ def test_only_conversations_silent_longer_than_the_period_are_deleted(db_url):
     _save(store, "old", 40, 31)
     _save(store, "returning", 60, 2)
     _save(store, "recent", 1)
-    assert prune(db_url, 30, now=NOW) == 1
+    assert prune(db_url, 30, now=datetime.fromtimestamp(NOW, timezone.utc)) == 1
     assert set(asyncio.run(store.keys())) == {"returning", "recent"}
     assert len(asyncio.run(store.retrieve_full_tracker("returning")).events) == 2  # its whole history stays
-    assert prune(db_url, 30, now=NOW) == 0
+    assert prune(db_url, 30, now=datetime.fromtimestamp(NOW, timezone.utc)) == 0
     store.engine.dispose()
 
 
@@ -60,7 +62,8 @@ def test_while_serving_old_conversations_are_pruned_again_and_again(tmp_path):
             await asyncio.sleep(0.05)
 
     async def serve() -> None:
-        pruner = asyncio.create_task(keep_pruning(url, 30, every=0.1))
+        retention = Retention(Database(f"sqlite:///{tmp_path / 'kb.db'}"), url)
+        pruner = asyncio.create_task(keep_pruning(retention, every=0.1))
         await senders_become({"recent"})
         await store.save(_tracker("old too", 45, now=time.time()))  # a later pruning has to find it
         await senders_become({"recent"})
@@ -70,13 +73,13 @@ def test_while_serving_old_conversations_are_pruned_again_and_again(tmp_path):
     store.engine.dispose()
 
 
-def test_consultation_records_are_masked_and_deleted_after_their_days(db_url):
+def test_consultation_records_are_masked_and_deleted_after_their_days(db_url, tmp_path):
     from datetime import timedelta
 
     from knowledge.models import Consultation
     from knowledge.records import record_consultation, sender_hash
-    from ops.retention import prune_consultation_records
-    from storage.db import Database, utcnow
+    from ops.retention import prune_all
+    from storage.db import utcnow
 
     db = Database(db_url)
     with db.session() as s, s.begin():
@@ -88,6 +91,6 @@ def test_consultation_records_are_masked_and_deleted_after_their_days(db_url):
         record_consultation(s, sender_hash("tg-1", "k"), "新问题", "civil.tort", "answer", "tort-dog-bite", 0.8, [])
     with db.session() as s:
         assert "13812345678" not in s.scalars(select(Consultation.text)).first()
-    assert prune_consultation_records(db, 90) == 1
+    assert prune_all(Retention(db, f"sqlite:///{tmp_path / 'c.db'}"))["consultations"] == 1
     with db.session() as s:
         assert s.scalars(select(Consultation.text)).all() == ["新问题"]

@@ -61,9 +61,20 @@ START = (
 HELP = (
     "怎么用：\n1. 用文字说出您的问题，比如“离婚冷静期多久”“爸爸的遗嘱有两份听哪份”。\n"
     "2. 有按钮时点一下按钮就行。\n3. 想查法律条文，发“民法典第1134条”。\n"
-    "/human 请村居法律顾问帮忙\n/cancel 不再等法律顾问\n/restart 重新开始对话\n紧急危险请直接拨打110。"
+    "/human 请村居法律顾问帮忙\n/cancel 不再等法律顾问\n/restart 重新开始对话\n/forget 删除我在这里的全部记录\n"
+    "紧急危险请直接拨打110。"
 )
 RESTARTED = "好的，已重新开始。请说说您想问的事。"
+FORGET_ASK = (
+    "要删除您在这里的全部记录吗？包括您发过的消息、和助手的对话、转给法律顾问的记录。删除后不能恢复，"
+    "法律顾问手机上已经收到的消息我们删不掉。"
+)
+FORGET_YES = "确认删除"
+FORGET_NO = "不删除"
+FORGOTTEN = "已删除您在这里的全部记录。以后再提问，会当作新的对话。"
+FORGET_KEPT = "好的，没有删除。有问题可以继续问我。"
+FORGET_IN_CASE = "您的事情正在转给法律顾问，现在不能删除记录。请先发送 /cancel 结束，再发送 /forget。"
+FORGET_UNAVAILABLE = "这个渠道不能自己删除记录，请联系本服务的管理员删除。"
 EDITED = "我看到您修改了刚才的消息。我是按修改前的内容回复的；如果问题变了，请把新问题重新发一次。"
 COMMAND_MENU = {
     "start": "开始使用",
@@ -71,6 +82,7 @@ COMMAND_MENU = {
     "human": "找村居法律顾问",
     "cancel": "不再等法律顾问",
     "restart": "重新开始对话",
+    "forget": "删除我的记录",
 }  # Telegram's command menu
 CHOOSE = "请选择："  # Telegram needs text with buttons
 PLEASE_WAIT = "收到您的消息了。系统有点忙，请稍等，我稍后会自动回复您，不用重发。"

@@ -19,6 +19,7 @@ from telegram import Update
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
+from bot.forget import Forgetting
 from bot.router import AssistantUnavailable, Router
 from bot.telegram.advisers import add_adviser_handlers
 from bot.telegram.context import BotData, Context
@@ -47,6 +48,7 @@ class TelegramChannel:
         retry_delay: float = 5.0,
         poll_timeout: int = 25,
         clock: Callable[[], datetime] = utcnow,
+        forgetting: Forgetting | None = None,
     ):
         self.settings = settings
         self.db = db
@@ -63,7 +65,7 @@ class TelegramChannel:
         )
         self.case_worker = CaseWorker(self.application.bot, db, handoff, clock)
         shared: BotData = self.application.bot_data
-        shared.router, shared.case_worker = Router(rasa_url, db, handoff), self.case_worker
+        shared.router, shared.case_worker = Router(rasa_url, db, handoff, forgetting=forgetting), self.case_worker
         shared.handoff, shared.db = handoff, db
         add_adviser_handlers(self.application, db)
         add_handlers(self.application)

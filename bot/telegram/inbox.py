@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from telegram import Update
 
@@ -69,3 +71,27 @@ def postpone(session: Session, update_id: int, error: str) -> bool:
 
 def record_delivery_failure(session: Session, chat_id: int | str, text: str, error: str) -> None:
     session.add(DeliveryFailure(chat_id=str(chat_id), text=text, error=error))
+
+
+def scrub_handled(session: Session, received_before: datetime | None = None, chat: str | None = None) -> int:
+    """Blank the content of handled updates (received before ``received_before``, or all of
+    ``chat``'s): each row keeps only its update id, status and times, which the once-only
+    handling and the polling offset need. Pending updates are never touched. Returns how many."""
+    query = update(InboundUpdate).where(
+        InboundUpdate.status != UpdateStatus.pending, InboundUpdate.chat_id.is_not(None)
+    )
+    if received_before is not None:
+        query = query.where(InboundUpdate.received_at < received_before)
+    if chat is not None:
+        query = query.where(InboundUpdate.chat_id == chat)
+    return session.execute(query.values(payload={}, chat_id=None, error=None)).rowcount or 0
+
+
+def delete_delivery_failures(session: Session, before: datetime | None = None, chat: str | None = None) -> int:
+    """Delete undelivered replies recorded before ``before``, or all of ``chat``'s; returns how many."""
+    query = delete(DeliveryFailure)
+    if before is not None:
+        query = query.where(DeliveryFailure.created_at < before)
+    if chat is not None:
+        query = query.where(DeliveryFailure.chat_id == chat)
+    return session.execute(query).rowcount or 0

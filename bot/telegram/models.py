@@ -9,6 +9,8 @@ from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, Text
 
 from storage.db import Base, utcnow
 
+SENDER_PREFIX = "tg-"  # a Telegram chat's conversation id (Rasa's sender id) is this and the chat id
+
 
 class UpdateStatus(str, enum.Enum):
     pending = "pending"  # stored, not yet handled (or the assistant was unreachable)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from telegram import BotCommand, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.router import CANCEL, REQUEST_HUMAN, Inbound
+from bot.router import CANCEL, FORGET, REQUEST_HUMAN, Inbound
 from bot.telegram.context import Context
 from bot.telegram.delivery import send
 from bot.telegram.format import payload_from
+from bot.telegram.models import SENDER_PREFIX
 from bot.telegram.updates import callback, chat_id, message
 from texts import residents
 from texts.reply import Reply
@@ -19,7 +20,7 @@ COMMANDS = [BotCommand(command, description) for command, description in residen
 
 def sender_id(update: Update) -> str:
     """Rasa's conversation id: one per Telegram chat, stable across restarts."""
-    return f"tg-{chat_id(update)}"
+    return f"{SENDER_PREFIX}{chat_id(update)}"
 
 
 async def _send_all(update: Update, context: Context, replies: list[Reply]) -> None:
@@ -54,6 +55,11 @@ async def cancel(update: Update, context: Context) -> None:
     await consult(update, context, CANCEL)
 
 
+async def forget(update: Update, context: Context) -> None:
+    """Asks for confirmation with a button, then deletes the resident's data (bot/forget.py)."""
+    await consult(update, context, FORGET)
+
+
 async def restart(update: Update, context: Context) -> None:
     await _send_all(update, context, await context.bot_data.router.restart(sender_id(update)))
     context.bot_data.case_worker.wake()  # the adviser of an ended case is told
@@ -84,6 +90,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("human", human))
     application.add_handler(CommandHandler("cancel", cancel))
     application.add_handler(CommandHandler("restart", restart))
+    application.add_handler(CommandHandler("forget", forget))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, edited))
     application.add_handler(CallbackQueryHandler(button))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, text))

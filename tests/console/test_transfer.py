@@ -72,3 +72,22 @@ def test_the_exports_read_back_as_the_published_entries(app):
         doc = yaml.safe_load(archive.read("civil.inheritance.yml"))
     assert doc["topic"] == "civil.inheritance" and len(doc["entries"]) == 2
     assert doc["entries"][0]["citations"] == [{"law": "中华人民共和国民法典", "article": 1142}]
+
+
+def test_the_exports_mask_personal_numbers_in_example_questions(app, console_db):
+    from sqlalchemy import select
+
+    from knowledge.models import Entry, Example
+
+    with console_db.session() as s, s.begin():
+        entry = s.scalars(select(Entry).where(Entry.slug == "inherit-test-entry")).one()
+        s.add(Example(entry_id=entry.id, position=99, text="我身份证11010519491231002X，手机13812345678，遗嘱听哪份"))
+    client = app.test_client()
+    log_in(client, "editor1")
+    sheet = load_workbook(io.BytesIO(client.get("/export.xlsx").data)).active
+    examples = "\n".join(r[4] for r in sheet.iter_rows(min_row=2, values_only=True))
+    with zipfile.ZipFile(io.BytesIO(client.get("/export.zip").data)) as archive:
+        exported = archive.read("civil.inheritance.yml").decode()
+    for text in (examples, exported):
+        assert "我身份证110***********002X，手机138****5678，遗嘱听哪份" in text
+        assert "11010519491231002X" not in text and "13812345678" not in text

@@ -32,7 +32,7 @@ async def full_conversation(api: FakeTelegram) -> None:
     api.text(chat, "/start")
     await api.wait_for(lambda: len(api.to(chat)) == 1)
     assert api.to(chat)[0].text.startswith(START.split("\n")[0])
-    assert {c["command"] for c in api.commands} == {"start", "help", "human", "cancel", "restart"}
+    assert {c["command"] for c in api.commands} == {"start", "help", "human", "cancel", "restart", "forget"}
 
     api.text(chat, "我阿爸立咗两份遗嘱，内容唔同，以边份为准？")
     await api.wait_for(lambda: len(api.to(chat)) == 2)
