@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from telegram import Update
@@ -15,19 +18,32 @@ def chat_key(update: Update) -> str:
     return str(chat.id) if chat else f"update-{update.update_id}"
 
 
+def digest(payload: dict) -> str:
+    """What tells a redelivered update (the same id and content) from a new one that Telegram
+    gave an id it had used before (ids restart at random after a week without updates)."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def store(session: Session, updates: list[Update]) -> int:
-    """Persist updates not seen before; returns how many were new (the rest are duplicates)."""
-    ids = [u.update_id for u in updates]
-    seen = set(session.scalars(select(InboundUpdate.update_id).where(InboundUpdate.update_id.in_(ids))))
-    new = [u for u in dict((u.update_id, u) for u in updates).values() if u.update_id not in seen]
-    session.add_all(InboundUpdate(update_id=u.update_id, chat_id=chat_key(u), payload=u.to_dict()) for u in new)
+    """Persist updates not seen before, in the order received; returns how many were new (the
+    rest are duplicates)."""
+    rows = {}
+    for update in updates:
+        payload = update.to_dict()
+        key = digest(payload)
+        rows[key] = InboundUpdate(update_id=update.update_id, digest=key, chat_id=chat_key(update), payload=payload)
+    seen = set(session.scalars(select(InboundUpdate.digest).where(InboundUpdate.digest.in_(rows))))
+    new = [row for key, row in rows.items() if key not in seen]
+    session.add_all(new)
     return len(new)
 
 
-def next_offset(session: Session) -> int | None:
-    """The getUpdates offset: everything stored is acknowledged, nothing else."""
-    highest = session.scalar(select(func.max(InboundUpdate.update_id)))
-    return None if highest is None else highest + 1
+def next_offset(updates: list[Update]) -> int | None:
+    """The getUpdates offset after a stored batch: the last update received + 1, as Telegram
+    asks. Not the highest id ever stored: ids may restart lower, and those would be confirmed
+    away unseen."""
+    return updates[-1].update_id + 1 if updates else None
 
 
 def pending_chats(session: Session) -> list[str]:
@@ -36,7 +52,7 @@ def pending_chats(session: Session) -> list[str]:
         select(InboundUpdate.chat_id)
         .where(InboundUpdate.status == UpdateStatus.pending)
         .group_by(InboundUpdate.chat_id)
-        .order_by(func.min(InboundUpdate.update_id))
+        .order_by(func.min(InboundUpdate.id))
     )
     return list(session.scalars(query))
 
@@ -45,21 +61,21 @@ def oldest_pending(session: Session, chat: str) -> InboundUpdate | None:
     return session.scalars(
         select(InboundUpdate)
         .where(InboundUpdate.status == UpdateStatus.pending, InboundUpdate.chat_id == chat)
-        .order_by(InboundUpdate.update_id)
+        .order_by(InboundUpdate.id)
         .limit(1)
     ).one_or_none()
 
 
-def finish(session: Session, update_id: int, status: UpdateStatus, error: str | None = None) -> None:
-    row = session.get(InboundUpdate, update_id)
+def finish(session: Session, row_id: int, status: UpdateStatus, error: str | None = None) -> None:
+    row = session.get(InboundUpdate, row_id)
     row.status, row.error, row.done_at = status, error, utcnow()
     row.attempts += 1
 
 
-def postpone(session: Session, update_id: int, error: str) -> bool:
+def postpone(session: Session, row_id: int, error: str) -> bool:
     """The assistant was unreachable: keep the update pending. Returns True the first time,
     when the resident should be told to wait."""
-    row = session.get(InboundUpdate, update_id)
+    row = session.get(InboundUpdate, row_id)
     row.attempts += 1
     row.error = error
     first = not row.resident_told_to_wait

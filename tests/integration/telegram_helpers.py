@@ -81,7 +81,15 @@ def run(scenario) -> None:
     asyncio.run(asyncio.wait_for(scenario(), timeout=300))
 
 
-def attempts(core, update_id: int) -> int:
+def stored_status(core, update_id: int) -> tuple[str, int] | None:
+    """The newest stored update with this id: its status and how often it was tried."""
     with core.db.session() as s:
-        row = s.get(InboundUpdate, update_id)
-        return row.attempts if row else 0
+        row = s.scalars(
+            select(InboundUpdate).where(InboundUpdate.update_id == update_id).order_by(InboundUpdate.id.desc()).limit(1)
+        ).one_or_none()
+        return (row.status, row.attempts) if row else None
+
+
+def attempts(core, update_id: int) -> int:
+    found = stored_status(core, update_id)
+    return found[1] if found else 0
