@@ -11,6 +11,7 @@ Transient Rasa failures are retried with backoff; if Rasa stays unreachable the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import httpx
@@ -29,6 +30,9 @@ from texts.reply import Reply
 CANCEL = "/cancel"  # typed in the local chat; Telegram's /cancel command comes here too
 RESTART = "/restart"  # Rasa's built-in intent: forget the conversation
 REQUEST_HUMAN = "/request_human"
+# What makes a message act as a button rather than as words: Rasa reads a leading "/" as an
+# intent (/kb_civil_marriage{...}), the intake a leading "#" as one of its buttons.
+_BUTTON_MARKS = re.compile(r"^[\s/#]+")
 
 
 class AssistantUnavailable(RuntimeError):
@@ -42,6 +46,12 @@ class Inbound:
     chat_id: int | None = None
     message_id: int | None = None
     media: bool = False
+    typed: bool = True  # False: a pressed button's payload, or a command the channel recognised
+
+    def as_typed(self, text: str) -> str:
+        """Typed text reaches the assistant and the intake as words, never as a button or an
+        intent, whatever it starts with."""
+        return _BUTTON_MARKS.sub("", text) if self.typed else text
 
     @property
     def source(self) -> tuple[int, int] | None:
@@ -70,13 +80,16 @@ class Router:
             case = current_case(s, sender_id)
             if case is not None:
                 return self._within_case(s, case, text, inbound)
-        if text == CANCEL:
+        if not inbound.typed and text == CANCEL:
             return [Reply(residents.NOTHING_TO_CANCEL)]
         if inbound.media:
             return [Reply(residents.NOT_TEXT)]
-        if text.startswith(intake.PAYLOAD):  # a button of an intake that has ended
+        if not inbound.typed and text.startswith(intake.PAYLOAD):  # a button of an intake that has ended
             return [Reply(residents.EXPIRED_BUTTON)]
-        return await self._assistant(sender_id, text)
+        words = inbound.as_typed(text)
+        if not words:
+            return [Reply(residents.NOTHING_TYPED)]
+        return await self._assistant(sender_id, words)
 
     async def restart(self, sender_id: str) -> list[Reply]:
         """Start over: end a case with a person, if any, and make the assistant forget the
@@ -89,13 +102,15 @@ class Router:
 
     def _within_case(self, s: Session, case: Case, text: str, inbound: Inbound) -> list[Reply]:
         now = utcnow()
-        if text == CANCEL:
+        if not inbound.typed and text == CANCEL:
             return [Reply(cancel(s, case, "resident cancelled", now))]
         if case.status == CaseStatus.intake:
-            return [Reply(residents.PLEASE_ANSWER)] if inbound.media else intake.step(s, case, text, self.handoff, now)
-        if text == REQUEST_HUMAN:
+            if inbound.media:
+                return [Reply(residents.PLEASE_ANSWER)]
+            return intake.step(s, case, inbound.as_typed(text), self.handoff, now)
+        if not inbound.typed and text == REQUEST_HUMAN:
             return [Reply(residents.ALREADY_IN_CASE.format(case_id=case.id))]
-        if text.startswith((intake.PAYLOAD, "/")):  # an old button of the assistant's
+        if not inbound.typed and text.startswith((intake.PAYLOAD, "/")):  # an old button of the assistant's
             return [Reply(residents.EXPIRED_BUTTON)]
         told = from_resident(s, case, text, inbound.source, inbound.media, self.handoff, now)
         return [Reply(told)] if told else []

@@ -13,32 +13,33 @@ import asyncio
 import logging
 import time
 
-from sqlalchemy import create_engine, delete, func, inspect, select
+from sqlalchemy import column, create_engine, delete, func, inspect, select, table
 from sqlalchemy.exc import SQLAlchemyError
 
 from knowledge.records import prune_consultations
 from storage.db import Database, utcnow
 
 PRUNE_EVERY = 86400  # seconds between two prunings while the assistant serves
+# The columns of Rasa's SQL tracker store's table that pruning reads. Described here rather than
+# imported from rasa.core.tracker_store, whose declarative_base() is deprecated in SQLAlchemy 1.4
+# and printed a warning into the local chat at start.
+EVENTS = table("events", column("sender_id"), column("timestamp"))
 
 log = logging.getLogger(__name__)
 
 
 def prune(url: str, days: int, now: float | None = None) -> int:
     """Delete every conversation whose last event is older than ``days``; return how many."""
-    from rasa.core.tracker_store import SQLTrackerStore  # Rasa's own table; imported here, it is slow to load
-
-    events = SQLTrackerStore.SQLEvent.__table__
     engine = create_engine(url, future=True)
     try:
-        if not inspect(engine).has_table(events.name):
+        if not inspect(engine).has_table(EVENTS.name):
             return 0  # Rasa creates it when it first serves
         cutoff = (now if now is not None else time.time()) - days * 86400
-        stale = select(events.c.sender_id).group_by(events.c.sender_id).having(func.max(events.c.timestamp) < cutoff)
+        stale = select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(func.max(EVENTS.c.timestamp) < cutoff)
         with engine.begin() as connection:
             senders = list(connection.scalars(stale))
             if senders:  # staleness is judged again by the delete: a resident who just wrote stays
-                connection.execute(delete(events).where(events.c.sender_id.in_(stale)))
+                connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(stale)))
         return len(senders)
     finally:
         engine.dispose()

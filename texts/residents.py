@@ -63,6 +63,7 @@ HELP = (
     "2. 有按钮时点一下按钮就行。\n3. 想查法律条文，发“民法典第1134条”。\n"
     "/human 请村居法律顾问帮忙\n/cancel 不再等法律顾问\n/restart 重新开始对话\n紧急危险请直接拨打110。"
 )
+NOTHING_TYPED = "请用文字说说您想问的事，比如“离婚冷静期多久”。"
 RESTARTED = "好的，已重新开始。请说说您想问的事。"
 EDITED = "我看到您修改了刚才的消息。我是按修改前的内容回复的；如果问题变了，请把新问题重新发一次。"
 COMMAND_MENU = {
@@ -81,7 +82,10 @@ NOT_TEXT = (
     "请用文字说说您的问题；需要真人看材料，发送 /human 请法律顾问帮忙。"
 )
 NOTHING_TO_CANCEL = "现在没有转给法律顾问的对话。有问题可以直接问我。"
-LOCAL_CHAT_WELCOME = "广州法律咨询助手（本地对话）。直接输入问题；有选项时输入数字；输入 /quit 退出。"
+LOCAL_CHAT_WELCOME = (
+    "广州法律咨询助手（本地对话）。直接输入问题；有选项时输入数字；"
+    "/human 找法律顾问，/cancel 不再等法律顾问，/restart 重新开始，/quit 退出。"
+)
 LOCAL_CHAT_ASSISTANT = "助手："
 LOCAL_CHAT_EMPTY = "（请输入您的问题。）"
 LOCAL_CHAT_BUSY = "（助手暂时连不上，您的问题已保留，{delay} 秒后自动重发。按 Ctrl+C 退出。）"
