@@ -33,6 +33,7 @@ REQUEST_HUMAN = "/request_human"
 # What makes a message act as a button rather than as words: Rasa reads a leading "/" as an
 # intent (/kb_civil_marriage{...}), the intake a leading "#" as one of its buttons.
 _BUTTON_MARKS = re.compile(r"^[\s/#]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab and line ends
 
 
 class AssistantUnavailable(RuntimeError):
@@ -58,6 +59,13 @@ class Inbound:
         return (self.chat_id, self.message_id) if self.chat_id is not None and self.message_id else None
 
 
+def well_formed(text: str) -> str:
+    """The text as Rasa, PostgreSQL and an adviser can take it: control characters (NUL among
+    them) removed, each lone UTF-16 surrogate (from a broken client; it cannot be encoded)
+    replaced by U+FFFD, surrogate pairs joined into the characters they encode."""
+    return _CONTROL.sub("", text.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
+
+
 def _transient(error: BaseException) -> bool:
     if isinstance(error, httpx.HTTPStatusError):
         return error.response.status_code >= 500
@@ -76,6 +84,7 @@ class Router:
 
     async def handle(self, sender_id: str, text: str, inbound: Inbound = Inbound()) -> list[Reply]:
         """The replies to send the resident now (none when the message went to an adviser)."""
+        text = well_formed(text)
         with self.db.session() as s, s.begin():
             case = current_case(s, sender_id)
             if case is not None:
