@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.orm import Session
 from telegram import Bot, Update
 
 from bot.telegram.channel import TelegramChannel
-from bot.telegram.inbox import oldest_pending, store
+from bot.telegram.inbox import digest, oldest_pending, store
 from bot.telegram.models import InboundUpdate
 from config.settings import HandoffSettings, TelegramSettings
 from ops.servers import free_port
-from storage.db import Database
+from storage.db import Database, migrate
 from tests.fake_telegram import TOKEN, FakeTelegram
 from texts.residents import HELP, START
 
@@ -73,3 +75,22 @@ def test_after_ids_restart_lower_new_messages_are_answered_once(tmp_path):
             assert [m.text for m in api.to(7)] == [HELP] * 3 + [START]
 
     asyncio.run(asyncio.wait_for(scenario(), timeout=120))
+
+
+def test_the_migration_keeps_stored_updates_and_gives_them_digests(tmp_path):
+    eng = create_engine(f"sqlite:///{tmp_path / 'old.db'}", future=True)
+    migrate(eng, "0005")
+    payloads = [{"update_id": n, "message": {"message_id": n, "text": f"问题{n}"}} for n in (9, 7)]
+    with eng.begin() as connection:
+        for payload in payloads:
+            connection.execute(
+                text(
+                    "INSERT INTO telegram_updates (update_id, chat_id, payload, status, attempts,"
+                    " resident_told_to_wait, received_at) VALUES (:id, '42', :payload, 'done', 1, 0, '2026-12-01 10:00:00.000000')"
+                ),
+                {"id": payload["update_id"], "payload": json.dumps(payload)},
+            )
+    migrate(eng)
+    with Session(eng) as s:
+        rows = s.scalars(select(InboundUpdate).order_by(InboundUpdate.id)).all()
+        assert [(r.update_id, r.digest) for r in rows] == [(7, digest(payloads[1])), (9, digest(payloads[0]))]
