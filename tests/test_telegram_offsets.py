@@ -86,7 +86,8 @@ def test_the_migration_keeps_stored_updates_and_gives_them_digests(tmp_path):
             connection.execute(
                 text(
                     "INSERT INTO telegram_updates (update_id, chat_id, payload, status, attempts,"
-                    " resident_told_to_wait, received_at) VALUES (:id, '42', :payload, 'done', 1, 0, '2026-12-01 10:00:00.000000')"
+                    " resident_told_to_wait, received_at)"
+                    " VALUES (:id, '42', :payload, 'done', 1, 0, '2026-12-01 10:00:00.000000')"
                 ),
                 {"id": payload["update_id"], "payload": json.dumps(payload)},
             )

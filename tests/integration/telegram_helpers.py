@@ -59,7 +59,7 @@ async def one_exchange_then_stop(api: FakeTelegram, core) -> int:
     return chat
 
 
-async def settled(api: FakeTelegram, core, chats: list[int]) -> None:
+async def settled(api: FakeTelegram, core, chats: list[int], timeout: float = 60.0) -> None:
     """Wait until Telegram holds no unacknowledged update and every stored update of ``chats``
     has been handled: after this, nothing more is on its way to them."""
     keys = [str(chat) for chat in chats]
@@ -74,7 +74,7 @@ async def settled(api: FakeTelegram, core, chats: list[int]) -> None:
                 .where(InboundUpdate.chat_id.in_(keys), InboundUpdate.status == UpdateStatus.pending)
             )
 
-    await api.wait_for(nothing_pending)
+    await api.wait_for(nothing_pending, timeout)
 
 
 def run(scenario) -> None:
