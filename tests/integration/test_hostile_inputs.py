@@ -57,6 +57,7 @@ def summary():
 
 def test_the_corpus_has_at_least_200_inputs_in_classes():
     assert sum(map(len, CLASSES.values())) >= 200 and len(CLASSES) >= 20
+    assert all(isinstance(text, str) for texts in CLASSES.values() for text in texts)
 
 
 def check_reply(kind: str, text: str, replies: list[str]) -> None:
