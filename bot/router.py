@@ -17,6 +17,7 @@ Transient Rasa failures are retried with backoff; if Rasa stays unreachable the 
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 
 import httpx
@@ -43,6 +44,10 @@ FORGET = "/forget"  # Telegram's /forget command comes here too
 FORGET_CONFIRM = "/forget_confirm"  # the payloads of the two buttons /forget answers with
 FORGET_KEEP = "/forget_keep"
 FORGET_STEPS = (FORGET, FORGET_CONFIRM, FORGET_KEEP)
+# What makes a message act as a button rather than as words: Rasa reads a leading "/" as an
+# intent (/kb_civil_marriage{...}), the intake a leading "#" as one of its buttons.
+_BUTTON_MARKS = re.compile(r"^[\s/#]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab and line ends
 
 
 class AssistantUnavailable(RuntimeError):
@@ -56,10 +61,23 @@ class Inbound:
     chat_id: int | None = None
     message_id: int | None = None
     media: bool = False
+    typed: bool = True  # False: a pressed button's payload, or a command the channel recognised
+
+    def as_typed(self, text: str) -> str:
+        """Typed text reaches the assistant and the intake as words, never as a button or an
+        intent, whatever it starts with."""
+        return _BUTTON_MARKS.sub("", text) if self.typed else text
 
     @property
     def source(self) -> tuple[int, int] | None:
         return (self.chat_id, self.message_id) if self.chat_id is not None and self.message_id else None
+
+
+def well_formed(text: str) -> str:
+    """The text as Rasa, PostgreSQL and an adviser can take it: control characters (NUL among
+    them) removed, each lone UTF-16 surrogate (from a broken client; it cannot be encoded)
+    replaced by U+FFFD, surrogate pairs joined into the characters they encode."""
+    return _CONTROL.sub("", text.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
 
 
 def _transient(error: BaseException) -> bool:
@@ -100,19 +118,23 @@ class Router:
             return await self._route(sender_id, text, inbound)
 
     async def _route(self, sender_id: str, text: str, inbound: Inbound) -> list[Reply]:
+        text = well_formed(text)
         with self.db.session() as s, s.begin():
             case = current_case(s, sender_id)
-            if case is not None and text not in FORGET_STEPS:
+            if case is not None and (inbound.typed or text not in FORGET_STEPS):
                 return self._within_case(s, case, text, inbound)
-        if text in FORGET_STEPS:
+        if not inbound.typed and text in FORGET_STEPS:
             return [await self._forget(sender_id, text, in_case=case is not None)]
-        if text == CANCEL:
+        if not inbound.typed and text == CANCEL:
             return [Reply(residents.NOTHING_TO_CANCEL)]
         if inbound.media:
             return [Reply(residents.NOT_TEXT)]
-        if text.startswith(intake.PAYLOAD):  # a button of an intake that has ended
+        if not inbound.typed and text.startswith(intake.PAYLOAD):  # a button of an intake that has ended
             return [Reply(residents.EXPIRED_BUTTON)]
-        return await self._assistant(sender_id, text)
+        words = inbound.as_typed(text)
+        if not words:
+            return [Reply(residents.NOTHING_TYPED)]
+        return await self._assistant(sender_id, words)
 
     async def restart(self, sender_id: str) -> list[Reply]:
         """Start over: end a case with a person, if any, and make the assistant forget the
@@ -143,13 +165,15 @@ class Router:
 
     def _within_case(self, s: Session, case: Case, text: str, inbound: Inbound) -> list[Reply]:
         now = utcnow()
-        if text == CANCEL:
+        if not inbound.typed and text == CANCEL:
             return [Reply(cancel(s, case, "resident cancelled", now))]
         if case.status == CaseStatus.intake:
-            return [Reply(residents.PLEASE_ANSWER)] if inbound.media else intake.step(s, case, text, self.handoff, now)
-        if text == REQUEST_HUMAN:
+            if inbound.media:
+                return [Reply(residents.PLEASE_ANSWER)]
+            return intake.step(s, case, inbound.as_typed(text), self.handoff, now)
+        if not inbound.typed and text == REQUEST_HUMAN:
             return [Reply(residents.ALREADY_IN_CASE.format(case_id=case.id))]
-        if text.startswith((intake.PAYLOAD, "/")):  # an old button of the assistant's
+        if not inbound.typed and text.startswith((intake.PAYLOAD, "/")):  # an old button of the assistant's
             return [Reply(residents.EXPIRED_BUTTON)]
         told = from_resident(s, case, text, inbound.source, inbound.media, self.handoff, now)
         return [Reply(told)] if told else []

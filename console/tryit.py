@@ -15,7 +15,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from bot.router import AssistantUnavailable, Router
+from bot.router import AssistantUnavailable, Inbound, Router
 from config.settings import stored_secret
 from console.auth import requires
 from console.context import console
@@ -53,8 +53,9 @@ def sender_key() -> str:
     return console().settings.sender_hash_key or stored_secret("sender-hash-key")
 
 
-def ask(name: str, text: str) -> Exchange:
-    """Send ``text`` to the assistant as ``name``'s test conversation; what came back and why."""
+def ask(name: str, text: str, typed: bool = True) -> Exchange:
+    """Send ``text`` to the assistant as ``name``'s test conversation (``typed`` False: a
+    button's payload); what came back and why."""
     c = console()
     hashed = sender_hash(sender_of(name), sender_key())
     with c.db.session() as s:
@@ -64,7 +65,7 @@ def ask(name: str, text: str) -> Exchange:
     async def talk() -> list[Reply]:
         router = Router(c.rasa_url, c.db, c.settings.handoff, attempts=2, timeout=60)
         try:
-            return await router.handle(sender_of(name), text)
+            return await router.handle(sender_of(name), text, Inbound(typed=typed))
         finally:
             await router.aclose()
 
@@ -98,7 +99,7 @@ def page() -> Response | str:
     if request.method == "POST":
         text = request.form.get("message", "").strip()
         if text:
-            exchange = ask(name, text)
+            exchange = ask(name, text, typed=not request.form.get("button"))
             with _lock:
                 _conversations[name] = [*_conversations.get(name, []), exchange][-KEEP:]
         return redirect(url_for("tryit.page"))

@@ -20,7 +20,8 @@ from ops.servers import free_port
 
 TOKEN = "123456:TEST-TOKEN"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "法律助手", "username": "legalbot_test_bot"}
-# Telegram's update ids only grow; a process-wide counter keeps them unique across fakes.
+# Telegram's update ids grow (until restart_update_ids); a process-wide counter keeps them unique
+# across fakes.
 _update_ids = itertools.count(int(time.time()))
 
 
@@ -49,6 +50,8 @@ class FakeTelegram:
 
     def __post_init__(self):
         self._message_ids = itertools.count(1000)
+        self._update_ids = _update_ids
+        self._highest_id = 0  # the newest update id issued since the ids last restarted
         self._new_update = asyncio.Event()
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/bot"
@@ -67,6 +70,7 @@ class FakeTelegram:
 
     # --- what residents do -------------------------------------------------------------
     def _push(self, update: dict) -> dict:
+        self._highest_id = max(self._highest_id, update["update_id"])
         self.updates.append(update)
         self._new_update.set()
         return update
@@ -101,20 +105,20 @@ class FakeTelegram:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         if reply_to is not None:
             content["reply_to_message"] = self._quoted(reply_to)
-        return self._push({"update_id": next(_update_ids), "message": self._message(chat_id, **content)})
+        return self._push({"update_id": next(self._update_ids), "message": self._message(chat_id, **content)})
 
     def photo(self, chat_id: int, caption: str | None = None) -> dict:
         photo = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]
         content = {"photo": photo, **({"caption": caption} if caption else {})}
-        return self._push({"update_id": next(_update_ids), "message": self._message(chat_id, **content)})
+        return self._push({"update_id": next(self._update_ids), "message": self._message(chat_id, **content)})
 
     def voice(self, chat_id: int) -> dict:
         voice = {"file_id": "voice-1", "file_unique_id": "v1", "duration": 3}
-        return self._push({"update_id": next(_update_ids), "message": self._message(chat_id, voice=voice)})
+        return self._push({"update_id": next(self._update_ids), "message": self._message(chat_id, voice=voice)})
 
     def edit(self, chat_id: int, text: str) -> dict:
         message = {**self._message(chat_id, text=text), "edit_date": int(time.time())}
-        return self._push({"update_id": next(_update_ids), "edited_message": message})
+        return self._push({"update_id": next(self._update_ids), "edited_message": message})
 
     def press(self, sent: Sent, title: str, user_id: int | None = None) -> dict:
         """A button pressed, by the chat's user or (``user_id``) by someone else."""
@@ -126,7 +130,13 @@ class FakeTelegram:
             "message": self._quoted(sent),
             "data": data,
         }
-        return self._push({"update_id": next(_update_ids), "callback_query": query})
+        return self._push({"update_id": next(self._update_ids), "callback_query": query})
+
+    def restart_update_ids(self, start: int) -> None:
+        """Telegram choosing the next update id at random after a week without updates: from
+        now on ids count from ``start``, which may be lower than (or equal to) ids already used."""
+        self._update_ids = itertools.count(start)
+        self._highest_id = start - 1
 
     def redeliver(self, update: dict) -> None:
         """Telegram sending the same update again (it does, after timeouts)."""
@@ -193,8 +203,10 @@ class FakeTelegram:
 
     async def _m_getUpdates(self, params: dict) -> list[dict]:
         offset = int(params.get("offset") or 0)
-        if offset:
-            self.updates = [u for u in self.updates if u["update_id"] >= offset]  # confirmed ones are gone
+        # Confirmed ones are gone. An offset past every id issued since the ids restarted is out of
+        # the queue's range and confirms nothing: those updates come again until properly confirmed.
+        if 0 < offset <= self._highest_id + 1:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 2.0)
         while not self.updates and time.monotonic() < deadline:
             self._new_update.clear()

@@ -64,6 +64,7 @@ HELP = (
     "/human 请村居法律顾问帮忙\n/cancel 不再等法律顾问\n/restart 重新开始对话\n/forget 删除我在这里的全部记录\n"
     "紧急危险请直接拨打110。"
 )
+NOTHING_TYPED = "请用文字说说您想问的事，比如“离婚冷静期多久”。"
 RESTARTED = "好的，已重新开始。请说说您想问的事。"
 FORGET_ASK = (
     "要删除您在这里的全部记录吗？包括您发过的消息、和助手的对话、转给法律顾问的记录。删除后不能恢复，"
@@ -100,7 +101,10 @@ NOT_TEXT = (
     "请用文字说说您的问题；需要真人看材料，发送 /human 请法律顾问帮忙。"
 )
 NOTHING_TO_CANCEL = "现在没有转给法律顾问的对话。有问题可以直接问我。"
-LOCAL_CHAT_WELCOME = "广州法律咨询助手（本地对话）。直接输入问题；有选项时输入数字；输入 /quit 退出。"
+LOCAL_CHAT_WELCOME = (
+    "广州法律咨询助手（本地对话）。直接输入问题；有选项时输入数字；"
+    "/human 找法律顾问，/cancel 不再等法律顾问，/restart 重新开始，/quit 退出。"
+)
 LOCAL_CHAT_ASSISTANT = "助手："
 LOCAL_CHAT_EMPTY = "（请输入您的问题。）"
 LOCAL_CHAT_BUSY = "（助手暂时连不上，您的问题已保留，{delay} 秒后自动重发。按 Ctrl+C 退出。）"

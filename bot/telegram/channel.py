@@ -2,7 +2,7 @@
 order per chat (chats in parallel); an update whose handling failed because the assistant was
 unreachable stays pending and is retried, and the resident is told once to wait.
 
-Long polling for development (getUpdates with the stored offset); a webhook with Telegram's
+Long polling for development (getUpdates confirming the last batch stored); a webhook with Telegram's
 secret-token check for production. Never drop pending updates.
 """
 
@@ -88,12 +88,12 @@ class TelegramChannel:
         return new
 
     async def poll_forever(self) -> None:
-        """Long polling: each getUpdates acknowledges only what was stored before it."""
+        """Long polling: each getUpdates acknowledges only the batch stored before it. The first
+        one acknowledges nothing: what Telegram still holds comes again and is deduplicated."""
         bot = self.application.bot
         await bot.delete_webhook(drop_pending_updates=False)
+        offset = None
         while True:
-            with self.db.session() as s:
-                offset = next_offset(s)
             try:
                 updates = await bot.get_updates(
                     offset=offset, timeout=self.poll_timeout, allowed_updates=Update.ALL_TYPES
@@ -104,6 +104,7 @@ class TelegramChannel:
                 continue
             if updates:
                 self.accept(list(updates))
+                offset = next_offset(list(updates))
 
     async def dispatch_forever(self) -> None:
         """Hand each chat's pending updates, oldest first, to one task per chat."""
@@ -130,7 +131,7 @@ class TelegramChannel:
                     row = oldest_pending(s, chat)
                 if row is None:
                     return
-                if not await self._handle(row.update_id, row.payload):
+                if not await self._handle(row.id, row.payload):
                     self._retry_at[chat] = asyncio.get_running_loop().time() + self.retry_delay
                     return
                 self._retry_at.pop(chat, None)
@@ -139,23 +140,23 @@ class TelegramChannel:
             if chat not in self._retry_at:
                 self._wake.set()  # updates may have arrived while this chat was busy
 
-    async def _handle(self, update_id: int, payload: dict) -> bool:
+    async def _handle(self, row_id: int, payload: dict) -> bool:
         """Handle one stored update. False: the assistant is unreachable, try again later."""
         update = Update.de_json(payload, self.application.bot)
         await self.application.process_update(update)
-        error = self._errors.pop(update_id, None)
+        error = self._errors.pop(update.update_id, None)
         if isinstance(error, AssistantUnavailable):
             with self.db.session() as s, s.begin():
-                tell = postpone(s, update_id, repr(error))
+                tell = postpone(s, row_id, repr(error))
             if tell and update.effective_chat:
                 await self._say(update.effective_chat.id, residents.PLEASE_WAIT)
             return False
         if error is not None:
-            log.error("update %s failed", update_id, exc_info=error)
+            log.error("update %s failed", update.update_id, exc_info=error)
             if update.effective_chat:
                 await self._say(update.effective_chat.id, residents.SORRY)
         with self.db.session() as s, s.begin():
-            finish(s, update_id, UpdateStatus.failed if error else UpdateStatus.done, repr(error) if error else None)
+            finish(s, row_id, UpdateStatus.failed if error else UpdateStatus.done, repr(error) if error else None)
         return True
 
     async def _say(self, chat_id: int, text: str) -> None:

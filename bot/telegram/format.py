@@ -46,7 +46,8 @@ def _pieces(paragraph: str, limit: int) -> list[str]:
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """HTML messages of at most ``limit`` characters, split at paragraph boundaries."""
+    """HTML messages of at most ``limit`` characters, split at paragraph boundaries; none is
+    only whitespace (Telegram refuses an empty message)."""
     paragraphs = [p for block in text.split("\n\n") for p in _pieces(block, limit)]
     messages, current = [], ""
     for paragraph in paragraphs:
@@ -57,7 +58,7 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
         else:
             messages.append(current)
             current = formatted
-    return messages + ([current] if current else [])
+    return [message for message in [*messages, current] if message.strip()]
 
 
 def callback_data(payload: str) -> str:

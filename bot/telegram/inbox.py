@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -17,19 +19,32 @@ def chat_key(update: Update) -> str:
     return str(chat.id) if chat else f"update-{update.update_id}"
 
 
+def digest(payload: dict) -> str:
+    """What tells a redelivered update (the same id and content) from a new one that Telegram
+    gave an id it had used before (ids restart at random after a week without updates)."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def store(session: Session, updates: list[Update]) -> int:
-    """Persist updates not seen before; returns how many were new (the rest are duplicates)."""
-    ids = [u.update_id for u in updates]
-    seen = set(session.scalars(select(InboundUpdate.update_id).where(InboundUpdate.update_id.in_(ids))))
-    new = [u for u in dict((u.update_id, u) for u in updates).values() if u.update_id not in seen]
-    session.add_all(InboundUpdate(update_id=u.update_id, chat_id=chat_key(u), payload=u.to_dict()) for u in new)
+    """Persist updates not seen before, in the order received; returns how many were new (the
+    rest are duplicates)."""
+    rows = {}
+    for received in updates:
+        payload = received.to_dict()
+        key = digest(payload)
+        rows[key] = InboundUpdate(update_id=received.update_id, digest=key, chat_id=chat_key(received), payload=payload)
+    seen = set(session.scalars(select(InboundUpdate.digest).where(InboundUpdate.digest.in_(rows))))
+    new = [row for key, row in rows.items() if key not in seen]
+    session.add_all(new)
     return len(new)
 
 
-def next_offset(session: Session) -> int | None:
-    """The getUpdates offset: everything stored is acknowledged, nothing else."""
-    highest = session.scalar(select(func.max(InboundUpdate.update_id)))
-    return None if highest is None else highest + 1
+def next_offset(updates: list[Update]) -> int | None:
+    """The getUpdates offset after a stored batch: the last update received + 1, as Telegram
+    asks. Not the highest id ever stored: ids may restart lower, and those would be confirmed
+    away unseen."""
+    return updates[-1].update_id + 1 if updates else None
 
 
 def pending_chats(session: Session) -> list[str]:
@@ -38,7 +53,7 @@ def pending_chats(session: Session) -> list[str]:
         select(InboundUpdate.chat_id)
         .where(InboundUpdate.status == UpdateStatus.pending)
         .group_by(InboundUpdate.chat_id)
-        .order_by(func.min(InboundUpdate.update_id))
+        .order_by(func.min(InboundUpdate.id))
     )
     return list(session.scalars(query))
 
@@ -47,21 +62,21 @@ def oldest_pending(session: Session, chat: str) -> InboundUpdate | None:
     return session.scalars(
         select(InboundUpdate)
         .where(InboundUpdate.status == UpdateStatus.pending, InboundUpdate.chat_id == chat)
-        .order_by(InboundUpdate.update_id)
+        .order_by(InboundUpdate.id)
         .limit(1)
     ).one_or_none()
 
 
-def finish(session: Session, update_id: int, status: UpdateStatus, error: str | None = None) -> None:
-    row = session.get(InboundUpdate, update_id)
+def finish(session: Session, row_id: int, status: UpdateStatus, error: str | None = None) -> None:
+    row = session.get(InboundUpdate, row_id)
     row.status, row.error, row.done_at = status, error, utcnow()
     row.attempts += 1
 
 
-def postpone(session: Session, update_id: int, error: str) -> bool:
+def postpone(session: Session, row_id: int, error: str) -> bool:
     """The assistant was unreachable: keep the update pending. Returns True the first time,
     when the resident should be told to wait."""
-    row = session.get(InboundUpdate, update_id)
+    row = session.get(InboundUpdate, row_id)
     row.attempts += 1
     row.error = error
     first = not row.resident_told_to_wait
@@ -75,8 +90,8 @@ def record_delivery_failure(session: Session, chat_id: int | str, text: str, err
 
 def scrub_handled(session: Session, received_before: datetime | None = None, chat: str | None = None) -> int:
     """Blank the content of handled updates (received before ``received_before``, or all of
-    ``chat``'s): each row keeps only its update id, status and times, which the once-only
-    handling and the polling offset need. Pending updates are never touched. Returns how many."""
+    ``chat``'s): each row keeps only its update id, digest, status and times; the digest is what
+    the once-only handling needs. Pending updates are never touched. Returns how many."""
     query = update(InboundUpdate).where(
         InboundUpdate.status != UpdateStatus.pending, InboundUpdate.chat_id.is_not(None)
     )

@@ -21,13 +21,17 @@ class UpdateStatus(str, enum.Enum):
 class InboundUpdate(Base):
     """A Telegram update, stored before it is acknowledged so a crash or restart loses nothing.
 
-    The primary key deduplicates: an update delivered twice is handled once. The polling offset
-    is derived from it (the highest update_id + 1), so it is persisted in the same write.
+    ``digest`` deduplicates: an update delivered twice (the same id and content) is handled once.
+    The update id alone cannot: after a week without updates Telegram restarts its ids at a
+    random, possibly lower or already used, number, and such an update is new. ``id`` is the
+    order of arrival, in which each chat's updates are handled.
     """
 
     __tablename__ = "telegram_updates"
 
-    update_id = Column(Integer, primary_key=True, autoincrement=False)
+    id = Column(Integer, primary_key=True)
+    update_id = Column(Integer, nullable=False)
+    digest = Column(String(64), nullable=False, unique=True)
     chat_id = Column(String(40), index=True)
     payload = Column(JSON, nullable=False)
     status = Column(String(20), nullable=False, default=UpdateStatus.pending, index=True)

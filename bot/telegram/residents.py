@@ -28,12 +28,12 @@ async def _send_all(update: Update, context: Context, replies: list[Reply]) -> N
         await send(context.bot, context.bot_data.db, chat_id(update), reply)
 
 
-async def consult(update: Update, context: Context, message: str, media: bool = False) -> None:
+async def consult(update: Update, context: Context, message: str, media: bool = False, typed: bool = True) -> None:
     """Pass the resident's message to the router (assistant, intake or adviser) and send the
-    replies back in order. AssistantUnavailable propagates: the channel keeps the update and
-    retries it."""
+    replies back in order; ``typed`` False for a button's payload or a command's. Assistant-
+    Unavailable propagates: the channel keeps the update and retries it."""
     source = update.effective_message
-    inbound = Inbound(chat_id(update), source.message_id if source else None, media)
+    inbound = Inbound(chat_id(update), source.message_id if source else None, media, typed)
     replies = await context.bot_data.router.handle(sender_id(update), message, inbound)
     context.bot_data.case_worker.wake()  # a message for an adviser may have been queued
     await _send_all(update, context, replies)
@@ -48,16 +48,16 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 async def human(update: Update, context: Context) -> None:
-    await consult(update, context, REQUEST_HUMAN)
+    await consult(update, context, REQUEST_HUMAN, typed=False)
 
 
 async def cancel(update: Update, context: Context) -> None:
-    await consult(update, context, CANCEL)
+    await consult(update, context, CANCEL, typed=False)
 
 
 async def forget(update: Update, context: Context) -> None:
     """Asks for confirmation with a button, then deletes the resident's data (bot/forget.py)."""
-    await consult(update, context, FORGET)
+    await consult(update, context, FORGET, typed=False)
 
 
 async def restart(update: Update, context: Context) -> None:
@@ -66,13 +66,15 @@ async def restart(update: Update, context: Context) -> None:
 
 
 async def text(update: Update, context: Context) -> None:
+    """Typed text, also one that looks like a command but is none of ours (/kb_…, /request_human):
+    the assistant reads it as words."""
     await consult(update, context, message(update).text or "")
 
 
 async def button(update: Update, context: Context) -> None:
     query, data = callback(update)
     await query.answer()
-    await consult(update, context, payload_from(data))
+    await consult(update, context, payload_from(data), typed=False)
 
 
 async def not_text(update: Update, context: Context) -> None:
@@ -93,6 +95,5 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("forget", forget))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, edited))
     application.add_handler(CallbackQueryHandler(button))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, text))
-    application.add_handler(MessageHandler(filters.COMMAND, help_command))  # an unknown /command
+    application.add_handler(MessageHandler(filters.TEXT, text))  # an unknown /command too
     application.add_handler(MessageHandler(filters.ALL, not_text))  # voice, photo, sticker, location, …

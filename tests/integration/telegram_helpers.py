@@ -59,7 +59,7 @@ async def one_exchange_then_stop(api: FakeTelegram, core) -> int:
     return chat
 
 
-async def settled(api: FakeTelegram, core, chats: list[int]) -> None:
+async def settled(api: FakeTelegram, core, chats: list[int], timeout: float = 60.0) -> None:
     """Wait until Telegram holds no unacknowledged update and every stored update of ``chats``
     has been handled: after this, nothing more is on its way to them."""
     keys = [str(chat) for chat in chats]
@@ -74,14 +74,22 @@ async def settled(api: FakeTelegram, core, chats: list[int]) -> None:
                 .where(InboundUpdate.chat_id.in_(keys), InboundUpdate.status == UpdateStatus.pending)
             )
 
-    await api.wait_for(nothing_pending)
+    await api.wait_for(nothing_pending, timeout)
 
 
 def run(scenario) -> None:
     asyncio.run(asyncio.wait_for(scenario(), timeout=300))
 
 
-def attempts(core, update_id: int) -> int:
+def stored_status(core, update_id: int) -> tuple[str, int] | None:
+    """The newest stored update with this id: its status and how often it was tried."""
     with core.db.session() as s:
-        row = s.get(InboundUpdate, update_id)
-        return row.attempts if row else 0
+        row = s.scalars(
+            select(InboundUpdate).where(InboundUpdate.update_id == update_id).order_by(InboundUpdate.id.desc()).limit(1)
+        ).one_or_none()
+        return (row.status, row.attempts) if row else None
+
+
+def attempts(core, update_id: int) -> int:
+    found = stored_status(core, update_id)
+    return found[1] if found else 0

@@ -11,9 +11,7 @@ import time
 import cn2an
 from telegram import Update
 
-from bot.telegram.models import InboundUpdate
 from ops.servers import free_port
-from storage.db import Database
 from tests.fake_telegram import FakeTelegram
 from tests.integration.telegram_helpers import (
     attempts,
@@ -23,6 +21,7 @@ from tests.integration.telegram_helpers import (
     one_exchange_then_stop,
     run,
     settled,
+    stored_status,
 )
 from texts.residents import PLEASE_WAIT
 
@@ -95,8 +94,7 @@ def test_a_stored_but_unhandled_update_is_handled_after_a_crash(core):
             async with channel_running(api, core):
                 await api.wait_for(lambda: len(api.to(chat)) == 2)
             assert "自书遗嘱" in api.to(chat)[1].text
-            with Database(core.database_url).session() as s:
-                assert s.get(InboundUpdate, update["update_id"]).status == "done"
+            assert stored_status(core, update["update_id"]) == ("done", 1)
 
     run(scenario)
 

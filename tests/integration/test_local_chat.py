@@ -1,0 +1,70 @@
+"""`legalbot run` with the local chat, as a person at a terminal uses it: it starts without a
+warning printed into the chat, and Ctrl-C stops the servers at once, with no Enter needed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from config.settings import PROJECT_ROOT
+from ops.servers import free_port
+from texts.residents import LOCAL_CHAT_WELCOME
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _wait(condition, timeout: float, what: str) -> float:
+    """Seconds until ``condition`` held (it is checked every tenth of a second)."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout:
+            raise TimeoutError(what)
+        time.sleep(0.1)
+    return time.monotonic() - start
+
+
+def test_ctrl_c_stops_the_servers_at_once_and_the_chat_starts_without_warnings(tmp_path: Path):
+    ports = {name: free_port() for name in ("rasa", "action", "model", "console")}
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'legalbot.db'}",
+        "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'conversations.db'}",
+        "REDIS_KEY_PREFIX": f"test{uuid.uuid4().hex[:12]}",
+        "LEGALBOT_RASA_WORKERS": "1",
+        "LEGALBOT_MODEL_PORT": str(ports["model"]),
+        "LEGALBOT_CONSOLE_PORT": str(ports["console"]),
+        "PYTHONUNBUFFERED": "1",
+    }
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    command = [sys.executable, "-m", "ops.cli", "run", "--port", str(ports["rasa"])]
+    with out.open("w") as stdout, err.open("w") as stderr:
+        process = subprocess.Popen(
+            [*command, "--action-port", str(ports["action"])],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdin=subprocess.PIPE,  # a terminal nobody types into: no Enter will come
+            stdout=stdout,
+            stderr=stderr,
+        )
+        try:
+            _wait(lambda: LOCAL_CHAT_WELCOME in out.read_text(), 900, f"the chat did not open:\n{err.read_text()}")
+            assert all(_listening(port) for port in ports.values())
+            process.send_signal(signal.SIGINT)
+            closed = _wait(lambda: not any(_listening(port) for port in ports.values()), 120, "servers kept running")
+            process.wait(timeout=60)
+            print(f"\nCtrl-C to every port closed: {closed:.1f} s")
+        finally:
+            if process.poll() is None:
+                process.kill()
+    output = err.read_text() + out.read_text()
+    assert "Warning" not in output, output
+    assert "Traceback" not in output, output
