@@ -11,7 +11,7 @@ from texts import residents
 
 def clarify(question: str, topic: str = "civil.property") -> tuple[dict, list]:
     dispatcher = CollectingDispatcher()
-    events = ActionConsult.clarify(dispatcher, Decision(topic=topic, action="clarify", confidence=0.5), {}, 1, question)
+    events = ActionConsult.clarify(dispatcher, Decision(topic=topic, action="clarify", confidence=0.5), {}, 0, question)
     return dispatcher.messages[0], events
 
 

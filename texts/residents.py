@@ -16,6 +16,7 @@ RELATED_ARTICLES = (
 )
 WHICH_ONE = "您想问的是下面哪一个？请点选："
 NONE_OF_THESE = "都不是，找人工"
+CHOICE_GONE = "这个选项的内容已经更新或下架了。请直接说说您的问题，我重新帮您找。"
 OFFER_PERSON_AFTER_FAILURES = "抱歉，我还是没能帮上忙。要不要请村居法律顾问帮您看看？"
 OUT_OF_SCOPE = f"这个问题我帮不上忙。我是法律咨询助手，可以解答{SCOPE}方面的常见问题。"
 OTHER_LEGAL = (
