@@ -1,8 +1,10 @@
 """Where a resident's message goes, decided from the database before anything reaches Rasa:
 
 1. a case in intake: the answer to the intake question (district, village, consent);
-2. a case held by a person (or waiting for one): to the adviser, never to the assistant;
-3. otherwise: to the Rasa server over its REST channel. When the assistant hands the
+2. a case held by a person (or offered to one): to the adviser, never to the assistant;
+3. a case queued because nobody can take it now: kept for the adviser who will, and answered
+   by the assistant meanwhile, so the resident is never left waiting on nobody;
+4. otherwise: to the Rasa server over its REST channel. When the assistant hands the
    conversation to a person, the intake starts.
 
 Transient Rasa failures are retried with backoff; if Rasa stays unreachable the caller gets
@@ -69,7 +71,9 @@ class Router:
         with self.db.session() as s, s.begin():
             case = current_case(s, sender_id)
             if case is not None:
-                return self._within_case(s, case, text, inbound)
+                replies = self._within_case(s, case, text, inbound)
+                if replies is not None:
+                    return replies
         if text == CANCEL:
             return [Reply(residents.NOTHING_TO_CANCEL)]
         if inbound.media:
@@ -87,7 +91,9 @@ class Router:
         await self._post(sender_id, RESTART)
         return [*replies, Reply(residents.RESTARTED)]
 
-    def _within_case(self, s: Session, case: Case, text: str, inbound: Inbound) -> list[Reply]:
+    def _within_case(self, s: Session, case: Case, text: str, inbound: Inbound) -> list[Reply] | None:
+        """The replies of the case, or None when the assistant answers the message (a queued
+        case: a question is kept for the adviser too, a button of the assistant goes on as usual)."""
         now = utcnow()
         if text == CANCEL:
             return [Reply(cancel(s, case, "resident cancelled", now))]
@@ -95,6 +101,10 @@ class Router:
             return [Reply(residents.PLEASE_ANSWER)] if inbound.media else intake.step(s, case, text, self.handoff, now)
         if text == REQUEST_HUMAN:
             return [Reply(residents.ALREADY_IN_CASE.format(case_id=case.id))]
+        if case.status == CaseStatus.queued and not inbound.media and not text.startswith(intake.PAYLOAD):
+            if not text.startswith("/"):
+                from_resident(s, case, text, inbound.source, inbound.media, self.handoff, now)
+            return None
         if text.startswith((intake.PAYLOAD, "/")):  # an old button of the assistant's
             return [Reply(residents.EXPIRED_BUTTON)]
         told = from_resident(s, case, text, inbound.source, inbound.media, self.handoff, now)
@@ -126,7 +136,9 @@ class Router:
             with self.db.session() as s, s.begin():
                 case = current_case(s, sender_id)
                 if case is not None and case.status == CaseStatus.intake:
-                    replies += intake.start(s, case)
+                    replies += intake.start(s, case, utcnow())
+                elif case is not None:  # asked again while the case waits for an adviser
+                    replies.append(Reply(residents.STILL_QUEUED.format(case_id=case.id)))
         # Rasa answers 200 with nothing when a custom action failed: say so rather than go silent.
         return replies or [Reply(residents.NO_REPLY)]
 
