@@ -29,6 +29,7 @@ DB = Database(SETTINGS.database_url)
 SENDER_KEY = SETTINGS.sender_hash_key or stored_secret("sender-hash-key")
 RECORDS = Recorder(DB)
 FAILED_TURNS_BEFORE_PERSON = 2
+SHORT_REPLY = 6  # 好 / 好的 / 可以啊 / 唔使喇: how long a yes or no to an offer is, at most
 _SMALLTALK = {
     "greet": residents.GREET,
     "thanks": residents.THANKS,
@@ -48,9 +49,12 @@ def transcript(tracker: Tracker) -> list[dict]:
 
 def answer_to_offer(parse: dict) -> str | None:
     """ "affirm" or "deny" if the message answers the offer of a person. A bare 好 often falls
-    just under the fallback threshold, so the best intent behind nlu_fallback counts too."""
+    just under the fallback threshold, so the best intent behind nlu_fallback counts too, but
+    only for a short reply: a longer message the NLU was unsure of is a new question."""
     ranking = [r.get("name") for r in parse.get("intent_ranking") or [parse.get("intent") or {}]]
     best = next((name for name in ranking if name != "nlu_fallback"), None)
+    if ranking[0] == "nlu_fallback" and len((parse.get("text") or "").strip()) > SHORT_REPLY:
+        return None
     return best if best in ("affirm", "deny") and ranking[0] in (best, "nlu_fallback") else None
 
 
