@@ -2,16 +2,20 @@
 no adviser registered, all off duty, all busy, a channel no adviser's reply can reach, and the
 working hours on a Thursday afternoon in Guangzhou, on a clock the test sets."""
 
+import asyncio
 from datetime import datetime, timezone
 
+from aiohttp import web
 from sqlalchemy import select
 
+from bot.router import Router
 from handoff import intake
-from handoff.cases import open_intake
-from handoff.models import Adviser, AuditEntry, Case
+from handoff.cases import HANDOFF_KEY, current_case, open_intake
+from handoff.models import Adviser, AuditEntry, Case, CaseMessage
 from handoff.registry import GUANGZHOU_DISTRICTS, districts, match_district
 from handoff.routing import submit
 from handoff.timers import run_due
+from ops.servers import free_port
 from storage.db import Database
 from tests.clock import Clock
 from tests.handoff_helpers import SETTINGS, adviser, new_case, offers
@@ -101,3 +105,70 @@ def test_registered_districts_outside_the_city_list_are_offered_too(registry):
     with Database(registry).session() as s:
         assert districts(s)[:11] == list(GUANGZHOU_DISTRICTS)
         assert set(districts(s)) == set(GUANGZHOU_DISTRICTS)  # the sample registry's are among them
+
+
+# --- the router: a queued case does not swallow the resident's questions -----------------------
+def routed(db_url: str, sender: str, messages: list[str], answer) -> tuple[list[list[str]], list[str]]:
+    """Each message through the router to a stand-in Rasa whose ``answer(text)`` is the reply
+    (and may open a case, as the action does)."""
+    received: list[str] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        received.append((await request.json())["message"])
+        return web.json_response(answer(received[-1]))
+
+    async def scenario():
+        app = web.Application()
+        app.router.add_post("/webhooks/rest/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        router = Router(f"http://127.0.0.1:{port}", Database(db_url), SETTINGS)
+        try:
+            return [[r.text for r in await router.handle(sender, m)] for m in messages]
+        finally:
+            await router.aclose()
+            await runner.cleanup()
+
+    return asyncio.run(scenario()), received
+
+
+def hand_over(db_url: str, sender: str) -> list[dict]:
+    """What the action says when it hands the conversation to a person."""
+    with Database(db_url).session() as s, s.begin():
+        case = current_case(s, sender) or open_intake(s, sender, "other.legal", "emergency", [])
+        return [{"text": residents.EMERGENCY}, {"custom": {HANDOFF_KEY: case.id}}]
+
+
+def test_while_queued_a_question_is_answered_and_kept_for_the_adviser(tmp_path):
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    with Database(url).session() as s, s.begin():
+        case = open_intake(s, "tg-6002", "other.legal", "request", [])
+        intake.step(s, case, "#district:?", SETTINGS, THURSDAY_1542)
+        intake.step(s, case, "#consent:yes", SETTINGS, THURSDAY_1542)
+        case_id = case.id
+    messages = ["离婚冷静期多久", "/request_human", "/feedback_helpful", "我老公又打我"]
+    replies, received = routed(
+        url, "tg-6002", messages, lambda text: hand_over(url, "tg-6002") if "打" in text else [{"text": "答"}]
+    )
+    still = residents.STILL_QUEUED.format(case_id=case_id)
+    assert replies == [["答"], [still], ["答"], [residents.EMERGENCY, still]]
+    assert received == ["离婚冷静期多久", "/feedback_helpful", "我老公又打我"]
+    with Database(url).session() as s:
+        kept = s.scalars(select(CaseMessage).where(CaseMessage.case_id == case_id)).all()
+        assert [m.status for m in kept] == ["held", "held"] and "离婚冷静期多久" in kept[0].text
+        assert s.get(Case, case_id).status == "queued"
+
+
+def test_the_local_chat_is_told_what_to_do_instead_of_an_adviser(tmp_path):
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    replies, _ = routed(
+        url,
+        "local-9f",
+        ["婆婆打我怎么办", "离婚冷静期多久"],
+        lambda text: hand_over(url, "local-9f") if "打" in text else [{"text": "答"}],
+    )
+    assert replies == [[residents.EMERGENCY, residents.NO_ADVISER_HERE], ["答"]]
+    with Database(url).session() as s:
+        assert s.scalars(select(Case.status)).all() == ["abandoned"]
