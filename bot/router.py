@@ -100,8 +100,8 @@ class Router:
         if case.status == CaseStatus.intake:
             return [Reply(residents.PLEASE_ANSWER)] if inbound.media else intake.step(s, case, text, self.handoff, now)
         if text == REQUEST_HUMAN:
-            told = residents.STILL_QUEUED if case.status == CaseStatus.queued else residents.ALREADY_IN_CASE
-            return [Reply(told.format(case_id=case.id))]
+            waits = residents.STILL_QUEUED if case.status == CaseStatus.queued else residents.ALREADY_IN_CASE
+            return [Reply(waits.format(case_id=case.id))]
         if case.status == CaseStatus.queued and not inbound.media and not text.startswith(intake.PAYLOAD):
             if not text.startswith("/"):
                 from_resident(s, case, text, inbound.source, inbound.media, self.handoff, now)
