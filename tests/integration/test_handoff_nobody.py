@@ -46,4 +46,4 @@ def test_danger_with_no_adviser_tells_what_to_do_and_the_next_question_is_answer
             kept = s.scalars(select(CaseMessage.text).where(CaseMessage.case_id == case.id)).all()
         assert any(QUESTION in (text or "") for text in kept)  # the adviser who takes it will see it
 
-    run(scenario())
+    run(scenario)
