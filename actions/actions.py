@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.decision import Decision, HandoffReason, decide, slugs_in
+from actions.decision import CHOOSE_ENTRY, Decision, HandoffReason, decide, failed_turns_after, slugs_in
 from actions.recorder import Recorder
 from config.settings import Settings, stored_secret
 from handoff.cases import HANDOFF_KEY, current_case, open_intake
@@ -29,6 +29,7 @@ DB = Database(SETTINGS.database_url)
 SENDER_KEY = SETTINGS.sender_hash_key or stored_secret("sender-hash-key")
 RECORDS = Recorder(DB)
 FAILED_TURNS_BEFORE_PERSON = 2
+SHORT_REPLY = 6  # 好 / 好的 / 可以啊 / 唔使喇: how long a yes or no to an offer is, at most
 _SMALLTALK = {
     "greet": residents.GREET,
     "thanks": residents.THANKS,
@@ -48,9 +49,12 @@ def transcript(tracker: Tracker) -> list[dict]:
 
 def answer_to_offer(parse: dict) -> str | None:
     """ "affirm" or "deny" if the message answers the offer of a person. A bare 好 often falls
-    just under the fallback threshold, so the best intent behind nlu_fallback counts too."""
+    just under the fallback threshold, so the best intent behind nlu_fallback counts too, but
+    only for a short reply: a longer message the NLU was unsure of is a new question."""
     ranking = [r.get("name") for r in parse.get("intent_ranking") or [parse.get("intent") or {}]]
     best = next((name for name in ranking if name != "nlu_fallback"), None)
+    if ranking[0] == "nlu_fallback" and len((parse.get("text") or "").strip()) > SHORT_REPLY:
+        return None
     return best if best in ("affirm", "deny") and ranking[0] in (best, "nlu_fallback") else None
 
 
@@ -104,7 +108,7 @@ class ActionConsult(Action):
                 decision.choices,
             )
         )
-        failed = int(tracker.get_slot("failed_turns") or 0)
+        before = int(tracker.get_slot("failed_turns") or 0)
         events: list[EventType] = [SlotSet("handoff_offered", False), SlotSet("last_topic", decision.topic)]
 
         if decision.action == Do.answer:
@@ -120,7 +124,7 @@ class ActionConsult(Action):
             return [*events, SlotSet("last_entry", entry.slug), SlotSet("failed_turns", 0)]
         if decision.action == Do.clarify:
             return events + self.clarify(
-                dispatcher, decision, entries, failed + 1, tracker.latest_message.get("text") or ""
+                dispatcher, decision, entries, before, tracker.latest_message.get("text") or ""
             )
         if decision.action == Do.article:
             self.article(dispatcher, decision)
@@ -139,11 +143,10 @@ class ActionConsult(Action):
 
     @staticmethod
     def clarify(
-        dispatcher: CollectingDispatcher, decision: Decision, entries: dict, failed: int, question: str = ""
+        dispatcher: CollectingDispatcher, decision: Decision, entries: dict, before: int, question: str = ""
     ) -> list[EventType]:
-        if failed >= FAILED_TURNS_BEFORE_PERSON:
-            dispatcher.utter_message(text=residents.OFFER_PERSON_AFTER_FAILURES, buttons=person_buttons())
-            return [SlotSet("failed_turns", 0), SlotSet("handoff_offered", True)]
+        """Ask which entry, point to the law, or say so when nothing was understood; only the
+        second message in a row not understood at all offers a person instead."""
         articles = (
             []
             if decision.choices or not decision.topic.startswith("civil.")
@@ -153,8 +156,14 @@ class ActionConsult(Action):
             dispatcher.utter_message(
                 text=residents.RELATED_ARTICLES.format(articles=article_lines(articles)), buttons=person_buttons()
             )
-            return [SlotSet("failed_turns", failed), SlotSet("handoff_offered", True)]
-        if decision.choices:
+            return [SlotSet("failed_turns", 0), SlotSet("handoff_offered", True)]
+        failed = failed_turns_after(decision, before)
+        if failed >= FAILED_TURNS_BEFORE_PERSON:
+            dispatcher.utter_message(text=residents.OFFER_PERSON_AFTER_FAILURES, buttons=person_buttons())
+            return [SlotSet("failed_turns", 0), SlotSet("handoff_offered", True)]
+        if decision.intent == CHOOSE_ENTRY:  # a button of an old message, its entry since retired
+            dispatcher.utter_message(text=residents.CHOICE_GONE)
+        elif decision.choices:
             buttons = [
                 {
                     "title": entries[slug].title,

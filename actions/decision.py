@@ -2,7 +2,8 @@
 
 Both the live assistant (action_consult) and `legalbot route` call :func:`decide`, so what
 the evaluation measures is what residents get. It is a pure function of the NLU parse and
-the published entries; conversation state (failed turns in a row) is applied by the caller.
+the published entries; conversation state (failed turns in a row) is applied by the caller,
+through :func:`failed_turns_after`, as pure as the decision itself.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ SMALLTALK_INTENTS = {
     "feedback_helpful",
     "feedback_unhelpful",
 }
+
+CHOOSE_ENTRY = "choose_entry"  # a clarifying button, pressed now or from an old message
 
 # The topic of articles of laws other than the Civil Code.
 _LAW_TOPICS = (
@@ -142,11 +145,11 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
             intent=intent,
         )
 
-    if intent == "choose_entry":
+    if intent == CHOOSE_ENTRY:
         slug = next((e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "entry"), None)
         if slug is not None and slug in entries:
             return _answer(entries[slug], 1.0, intent)
-        return Decision("out_of_scope", Action.clarify, confidence=0.0, intent=intent)
+        return Decision("out_of_scope", Action.clarify, confidence=0.0, intent=intent)  # an entry since retired
 
     if intent == "request_human" or safety.asks_for_person(text):
         return Decision(
@@ -186,3 +189,16 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
             topic or "out_of_scope", Action.clarify, confidence=topic_confidence, choices=offered, intent=intent
         )
     return _answer(entries[answer.slug], confidence * answer.score, intent)
+
+
+def not_understood(decision: Decision) -> bool:
+    """The assistant made nothing of the message: a clarification with no entry to offer. A
+    clarification with choices understood enough to ask, and a button of an entry since retired
+    was understood too (the resident is told it is out of date)."""
+    return decision.action == Action.clarify and not decision.choices and decision.intent != CHOOSE_ENTRY
+
+
+def failed_turns_after(decision: Decision, before: int) -> int:
+    """Messages not understood in a row, counting this one; anything understood starts again at
+    0, so "没能帮上忙" comes only after two messages that truly were not understood."""
+    return before + 1 if not_understood(decision) else 0

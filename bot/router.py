@@ -2,8 +2,10 @@
 
 0. /forget and its confirmation buttons: the resident's data deleted (bot/forget.py);
 1. a case in intake: the answer to the intake question (district, village, consent);
-2. a case held by a person (or waiting for one): to the adviser, never to the assistant;
-3. otherwise: to the Rasa server over its REST channel. When the assistant hands the
+2. a case held by a person (or offered to one): to the adviser, never to the assistant;
+3. a case queued because nobody can take it now: kept for the adviser who will, and answered
+   by the assistant meanwhile, so the resident is never left waiting on nobody;
+4. otherwise: to the Rasa server over its REST channel. When the assistant hands the
    conversation to a person, the intake starts.
 
 Before any of that, for every channel: a message longer than MAX_MESSAGE_CHARS is refused with
@@ -122,7 +124,9 @@ class Router:
         with self.db.session() as s, s.begin():
             case = current_case(s, sender_id)
             if case is not None and (inbound.typed or text not in FORGET_STEPS):
-                return self._within_case(s, case, text, inbound)
+                replies = self._within_case(s, case, text, inbound)
+                if replies is not None:
+                    return replies
         if not inbound.typed and text in FORGET_STEPS:
             return [await self._forget(sender_id, text, in_case=case is not None)]
         if not inbound.typed and text == CANCEL:
@@ -163,7 +167,9 @@ class Router:
         await asyncio.to_thread(self.forgetting.forget, sender_id, "resident")
         return Reply(residents.FORGOTTEN)
 
-    def _within_case(self, s: Session, case: Case, text: str, inbound: Inbound) -> list[Reply]:
+    def _within_case(self, s: Session, case: Case, text: str, inbound: Inbound) -> list[Reply] | None:
+        """The replies of the case, or None when the assistant answers the message (a queued
+        case: a question is kept for the adviser too, a button of the assistant goes on as usual)."""
         now = utcnow()
         if not inbound.typed and text == CANCEL:
             return [Reply(cancel(s, case, "resident cancelled", now))]
@@ -172,7 +178,14 @@ class Router:
                 return [Reply(residents.PLEASE_ANSWER)]
             return intake.step(s, case, inbound.as_typed(text), self.handoff, now)
         if not inbound.typed and text == REQUEST_HUMAN:
-            return [Reply(residents.ALREADY_IN_CASE.format(case_id=case.id))]
+            waits = residents.STILL_QUEUED if case.status == CaseStatus.queued else residents.ALREADY_IN_CASE
+            return [Reply(waits.format(case_id=case.id))]
+        if case.status == CaseStatus.queued and not inbound.media:
+            if inbound.typed:  # a question: kept for the adviser, answered by the assistant meanwhile
+                from_resident(s, case, text, inbound.source, inbound.media, self.handoff, now)
+                return None
+            if not text.startswith(intake.PAYLOAD):  # a button of the assistant's goes on as usual
+                return None
         if not inbound.typed and text.startswith((intake.PAYLOAD, "/")):  # an old button of the assistant's
             return [Reply(residents.EXPIRED_BUTTON)]
         told = from_resident(s, case, text, inbound.source, inbound.media, self.handoff, now)
@@ -204,7 +217,9 @@ class Router:
             with self.db.session() as s, s.begin():
                 case = current_case(s, sender_id)
                 if case is not None and case.status == CaseStatus.intake:
-                    replies += intake.start(s, case)
+                    replies += intake.start(s, case, utcnow())
+                elif case is not None:  # asked again while the case waits for an adviser
+                    replies.append(Reply(residents.STILL_QUEUED.format(case_id=case.id)))
         # Rasa answers 200 with nothing when a custom action failed: say so rather than go silent.
         return replies or [Reply(residents.NO_REPLY)]
 

@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from config.settings import HandoffSettings
-from handoff.cases import move
+from handoff.cases import audit, move
 from handoff.models import Case, CaseStatus, IntakeStep, Village
-from handoff.registry import districts, match_district, match_villages
+from handoff.registry import districts, has_villages, match_district, match_villages
 from handoff.routing import place, submit
 from nlu.text import normalize_text
 from texts import residents
@@ -45,7 +45,14 @@ def consent_question(session: Session, case: Case) -> Reply:
     )
 
 
-def start(session: Session, case: Case) -> list[Reply]:
+def start(session: Session, case: Case, now: datetime) -> list[Reply]:
+    """The first intake question. A channel an adviser's reply cannot reach (the local chat, a
+    REST client) is promised none: the case ends at once and the resident hears what to do instead."""
+    if case.resident_chat_id is None:
+        case.intake_step = None
+        move(session, case, CaseStatus.abandoned, "system", "the channel cannot carry an adviser's reply", now)
+        audit(session, "system", "no_reply_channel", case.id)
+        return [Reply(residents.NO_ADVISER_HERE)]
     return [district_question(session)]
 
 
@@ -66,7 +73,7 @@ def _district(session: Session, case: Case, said: str) -> list[Reply]:
         if case.intake_misses < MISSES_BEFORE_MOVING_ON:
             return [district_question(session)]
     case.district, case.intake_misses = district, 0
-    if district is None:  # the resident does not know: every district's duty pool may take it
+    if district is None or not has_villages(session, district):  # the district's (or every) duty pool
         return [consent_question(session, case)]
     case.intake_step = IntakeStep.village
     return [Reply(residents.ASK_VILLAGE, [unsure_button()])]

@@ -22,6 +22,21 @@ from storage.db import utcnow
 SEED_REGISTRY = Path(__file__).resolve().parent / "registry.yml"
 _SUFFIXES = re.compile(r"(村民委员会|居民委员会|村委会|居委会|村委|居委|经济联社|社区|村)$")
 _NOISE = re.compile(r"[\s\W_]+")
+#: Guangzhou's districts: a resident can name theirs even before any adviser or village of it is
+#: registered (the case then waits for the district's office, and the resident is told so).
+GUANGZHOU_DISTRICTS = (
+    "越秀区",
+    "海珠区",
+    "荔湾区",
+    "天河区",
+    "白云区",
+    "黄埔区",
+    "番禺区",
+    "花都区",
+    "南沙区",
+    "从化区",
+    "增城区",
+)
 FUZZY_CUTOFF = 0.5  # names are 2–3 characters: one wrong character in two still counts
 
 
@@ -66,7 +81,14 @@ def load_registry(session: Session, path: Path = SEED_REGISTRY) -> LoadReport:
 
 
 def districts(session: Session) -> list[str]:
-    return list(session.scalars(select(Village.district).distinct().order_by(Village.district)))
+    """The city's districts, then any other district the registry names."""
+    registered = session.scalars(select(Village.district).distinct().order_by(Village.district))
+    return list(dict.fromkeys([*GUANGZHOU_DISTRICTS, *registered]))
+
+
+def has_villages(session: Session, district: str) -> bool:
+    """Whether the registry knows any village of the district (if not, asking for one is pointless)."""
+    return session.scalar(select(Village.id).where(Village.district == district).limit(1)) is not None
 
 
 def match_district(session: Session, text: str) -> str | None:

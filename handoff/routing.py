@@ -95,24 +95,31 @@ def offer_next(session: Session, case: Case, settings: HandoffSettings, now: dat
     return nominees
 
 
-def next_opening(session: Session, case: Case, now: datetime, zone: ZoneInfo) -> datetime | None:
-    """When the first adviser who could take this case starts work, for telling the resident."""
+def why_nobody(session: Session, case: Case, now: datetime, zone: ZoneInfo) -> str:
+    """Why no adviser can take the case now, in the resident's words: none for this place, all
+    off duty (and when the first starts work), or all busy."""
     advisers = [a for a in village_advisers(session, case) + pool_advisers(session, case) if a.active]
-    openings = [WorkingHours.parse(a.hours).next_opening(now, zone) for a in advisers]
-    return min(openings, default=None)
+    if not advisers:
+        return residents.NOBODY_REGISTERED.format(place=place(session, case))
+    opening = min(WorkingHours.parse(a.hours).next_opening(now, zone) for a in advisers)
+    if opening > now:
+        return residents.NOBODY_OFF_DUTY.format(when=describe(opening, zone))
+    return residents.NOBODY_BUSY
 
 
 def submit(session: Session, case: Case, settings: HandoffSettings, now: datetime) -> str:
-    """The resident agreed: queue the case and offer it. Returns what to tell the resident."""
+    """The resident agreed: queue the case and offer it. Returns what to tell the resident; when
+    nobody can take it now, the case stays queued (for the next tick and the office's list) and
+    the resident hears at once what they can do meanwhile."""
     case.consented_at = now
     case.intake_step = None
     move(session, case, CaseStatus.queued, "resident", "consent given", now)
     if offer_next(session, case, settings, now):
         case.response_due_at = now + settings.first_response  # "still looking" if nobody takes it
         return residents.CASE_QUEUED.format(case_id=case.id, place=place(session, case))
-    opening = next_opening(session, case, now, settings.zone)
-    when = describe(opening, settings.zone) if opening else residents.WORKDAYS
-    return residents.CASE_QUEUED_CLOSED.format(case_id=case.id, when=when)
+    why = why_nobody(session, case, now, settings.zone)
+    audit(session, "system", "nobody_available", case.id, detail=why)
+    return residents.CASE_QUEUED_NOBODY.format(case_id=case.id, why=why)
 
 
 @dataclass

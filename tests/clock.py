@@ -13,6 +13,13 @@ class Clock:
     def __init__(self) -> None:
         self.offset = timedelta()
 
+    @classmethod
+    def at(cls, moment: datetime) -> Clock:
+        """A clock that reads ``moment`` now and runs on from there (a given weekday and hour)."""
+        clock = cls()
+        clock.offset = moment - utcnow()
+        return clock
+
     def __call__(self) -> datetime:
         return utcnow() + self.offset
 

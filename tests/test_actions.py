@@ -3,7 +3,7 @@ that no entry answers gets the articles that may apply and the offer of a person
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionConsult
+from actions.actions import ActionConsult, answer_to_offer
 from actions.decision import Decision
 from knowledge.statutes import CIVIL_CODE, find_article, parse_article_ref
 from texts import residents
@@ -11,7 +11,7 @@ from texts import residents
 
 def clarify(question: str, topic: str = "civil.property") -> tuple[dict, list]:
     dispatcher = CollectingDispatcher()
-    events = ActionConsult.clarify(dispatcher, Decision(topic=topic, action="clarify", confidence=0.5), {}, 1, question)
+    events = ActionConsult.clarify(dispatcher, Decision(topic=topic, action="clarify", confidence=0.5), {}, 0, question)
     return dispatcher.messages[0], events
 
 
@@ -37,3 +37,15 @@ def test_nothing_that_matches_gets_the_plain_question_again():
 def test_outside_the_civil_code_no_articles_are_guessed():
     message, _ = clarify("村委会选举可以委托别人投票吗", topic="election.committee")
     assert message["text"] == residents.NOT_UNDERSTOOD
+
+
+def offer_reply(text: str, *ranking: str) -> str | None:
+    return answer_to_offer({"text": text, "intent_ranking": [{"name": name} for name in ranking]})
+
+
+def test_a_short_yes_answers_the_offer_but_an_unsure_long_message_is_a_new_question():
+    assert offer_reply("好", "nlu_fallback", "affirm") == "affirm"
+    assert offer_reply("唔使喇", "nlu_fallback", "deny") == "deny"
+    assert offer_reply("好的我想问下老人去公证处办遗嘱公证要带什么", "nlu_fallback", "affirm") is None
+    assert offer_reply("要，请法律顾问联系我", "affirm") == "affirm"
+    assert offer_reply("离婚冷静期多久", "kb_civil_marriage", "affirm") is None

@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions.decision import decide, topic_of_article
+from actions.decision import decide, failed_turns_after, topic_of_article
 from knowledge.models import Citation, Entry
 
 ENTRIES = {
@@ -210,3 +210,44 @@ def test_general_intents(intent, topic, action):
 def test_traditional_characters_are_read_as_simplified():
     d = decide(parse("民法典第一千一百三十四條", "ask_article"), ENTRIES)
     assert d.action == "article" and d.citations[0]["article"] == 1134
+
+
+# --- messages not understood in a row (issue 12: a new question instead of a button) ---------
+CHOICES = parse(
+    "遗嘱的事",
+    "kb_civil_inheritance",
+    selector=[(kb("inherit-conflicting-wills"), 0.40), (kb("inherit-handwritten-will"), 0.35)],
+)
+GIBBERISH = parse("嗯嗯嗯 啊", "nlu_fallback", 0.3, ranking=[("nlu_fallback", 0.3), ("greet", 0.1)])
+OLD_BUTTON = parse(
+    '/choose_entry{"entry":"inherit-conflicting-wills"}',
+    "choose_entry",
+    1.0,
+    entities=[{"entity": "entry", "value": "inherit-conflicting-wills"}],
+)
+
+
+def turns(*parses, entries=ENTRIES) -> list[int]:
+    """The failed-turns count after each message of a conversation."""
+    counts, failed = [], 0
+    for message in parses:
+        failed = failed_turns_after(decide(message, entries), failed)
+        counts.append(failed)
+    return counts
+
+
+def test_choices_shown_are_not_a_failure_so_a_new_question_is_routed_afresh():
+    assert turns(CHOICES, CHOICES, CHOICES) == [0, 0, 0]
+
+
+def test_only_two_messages_truly_not_understood_in_a_row_count_as_failures():
+    assert turns(GIBBERISH, GIBBERISH) == [1, 2]
+    assert turns(GIBBERISH, CHOICES, GIBBERISH) == [1, 0, 1]
+    assert turns(GIBBERISH, parse("你好", "greet"), GIBBERISH) == [1, 0, 1]
+
+
+def test_a_button_of_a_retired_entry_is_not_a_failure():
+    live = {k: v for k, v in ENTRIES.items() if k != "inherit-conflicting-wills"}
+    decision = decide(OLD_BUTTON, live)
+    assert decision.action == "clarify" and decision.intent == "choose_entry"
+    assert turns(GIBBERISH, OLD_BUTTON, GIBBERISH, entries=live) == [1, 0, 1]

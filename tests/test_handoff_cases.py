@@ -66,7 +66,7 @@ def test_a_case_moves_only_along_its_life(registry):
 def test_intake_asks_district_village_and_consent_before_anyone_sees_the_case(registry):
     with Database(registry).session() as s, s.begin():
         case = open_intake(s, "tg-5151", "civil.property", "request", [])
-        first = intake.start(s, case)[0]
+        first = intake.start(s, case, MONDAY_10)[0]
         assert "从化区" in [b["title"] for b in first.buttons]
         village_question = intake.step(s, case, "#district:从化区", SETTINGS, MONDAY_10)[0]
         assert "哪个村" in village_question.text

@@ -16,6 +16,7 @@ RELATED_ARTICLES = (
 )
 WHICH_ONE = "您想问的是下面哪一个？请点选："
 NONE_OF_THESE = "都不是，找人工"
+CHOICE_GONE = "这个选项的内容已经更新或下架了。请直接说说您的问题，我重新帮您找。"
 OFFER_PERSON_AFTER_FAILURES = "抱歉，我还是没能帮上忙。要不要请村居法律顾问帮您看看？"
 OUT_OF_SCOPE = f"这个问题我帮不上忙。我是法律咨询助手，可以解答{SCOPE}方面的常见问题。"
 OTHER_LEGAL = (
@@ -127,10 +128,26 @@ EXPIRED_BUTTON = "这个按钮已经过期了。请直接说说您的问题。"
 # --- handing over: the case ------------------------------------------------------------
 CASE_QUEUED = "已为您登记（编号 {case_id}），正在联系{place}的法律顾问。顾问接手后会在这里回复您，请留意消息。"
 DAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")  # when an adviser starts work
-WORKDAYS = "工作日"  # when no adviser's next opening is known
-CASE_QUEUED_CLOSED = (
-    "已为您登记（编号 {case_id}）。现在是顾问的下班时间，预计{when}以后会有顾问回复您。"
-    "着急的话可以拨打12348公共法律服务热线。"
+# When no adviser can take the case now: why, then what the resident can do at once.
+NOBODY_OFF_DUTY = "现在是法律顾问的下班时间，预计{when}以后会有顾问接手。"
+NOBODY_BUSY = "法律顾问现在都在忙，暂时没法马上接手。"
+NOBODY_REGISTERED = "{place}暂时还没有能接手的法律顾问，登记会交给负责的司法所（区公共法律服务中心）跟进。"
+WHAT_YOU_CAN_DO = (
+    "您现在就可以：\n"
+    "· 拨打12348公共法律服务热线，免费咨询；\n"
+    "· 到所在区的公共法律服务中心（法律援助中心）当面咨询，符合条件的可以申请免费法律援助；\n"
+    "· 遇到危险马上拨打110。"
+)
+CASE_QUEUED_NOBODY = (
+    "已为您登记（编号 {case_id}）。{why}有顾问接手后会在这里回复您。\n"
+    + WHAT_YOU_CAN_DO
+    + "\n等待的时候，您也可以继续问我问题。"
+)
+NO_ADVISER_HERE = (
+    "在这里没法转给法律顾问：顾问的回复到不了这个对话窗口。\n" + WHAT_YOU_CAN_DO + "\n您也可以继续问我问题。"
+)
+STILL_QUEUED = (
+    "您的问题（编号 {case_id}）已经登记，有顾问接手后会在这里回复您；不想等了，发送 /cancel。着急的话可以拨打12348。"
 )
 CASE_TAKEN = "法律顾问{name}已经接手您的问题（编号 {case_id}），会在这里直接回复您。您也可以继续把情况发过来。"
 WAITING_FOR_ADVISER = "已收到，顾问接手后会看到这条消息。不想等了，发送 /cancel。"
