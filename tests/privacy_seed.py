@@ -15,6 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import MetaData, Table, create_engine, inspect, select
 
 import console.models  # noqa: F401 - its tables are searched too
+from bot.telegram.inbox import digest
 from bot.telegram.models import DeliveryFailure, InboundUpdate, UpdateStatus
 from handoff.cases import audit, open_intake
 from handoff.models import CaseEvent, CaseMessage, CaseStatus, Direction
@@ -47,9 +48,13 @@ def seed(db: Database, tracker_url: str, chat: int, at: datetime, case_status: C
     asyncio.run(store.save(tracker))
     store.engine.dispose()
     with db.session() as s, s.begin():
-        payload = {"update_id": 0, "message": {"chat": {"id": chat}, "text": text}}
-        s.add(InboundUpdate(update_id=next(_update_ids), chat_id=str(chat), payload=payload, received_at=at))
-        s.add(InboundUpdate(update_id=next(_update_ids), chat_id=str(chat), payload=payload, received_at=at))
+        for update_id in (next(_update_ids), next(_update_ids)):
+            payload = {"update_id": update_id, "message": {"chat": {"id": chat}, "text": text}}
+            s.add(
+                InboundUpdate(
+                    update_id=update_id, digest=digest(payload), chat_id=str(chat), payload=payload, received_at=at
+                )
+            )
         s.flush()
         for row in s.scalars(select(InboundUpdate).where(InboundUpdate.chat_id == str(chat))):
             row.status = UpdateStatus.done

@@ -10,7 +10,7 @@ import json
 from sqlalchemy import select
 
 from bot.forget import Forgetting
-from bot.router import FORGET, FORGET_CONFIRM, FORGET_KEEP, Router
+from bot.router import FORGET, FORGET_CONFIRM, FORGET_KEEP, Inbound, Router
 from bot.telegram.models import InboundUpdate
 from config.settings import HandoffSettings
 from handoff.models import AuditEntry, CaseStatus
@@ -27,6 +27,8 @@ EVERY_TABLE = {
     "case_events",
     "audit_log",  # an adviser's outcome quoting the resident
 }
+
+PRESSED = Inbound(typed=False)  # the /forget command and its buttons, not typed text
 
 
 def _forgetting(db_url: str, tmp_path) -> Forgetting:
@@ -76,12 +78,12 @@ def test_forget_asks_first_and_deletes_only_when_confirmed(db_url, tmp_path):
     router = _router(db_url, tmp_path, forgetting)
 
     async def scenario() -> None:
-        ask = (await router.handle("tg-333", FORGET))[0]
+        ask = (await router.handle("tg-333", FORGET, PRESSED))[0]
         assert ask.text == residents.FORGET_ASK
         assert [b["payload"] for b in ask.buttons] == [FORGET_CONFIRM, FORGET_KEEP]
-        assert [r.text for r in await router.handle("tg-333", FORGET_KEEP)] == [residents.FORGET_KEPT]
+        assert [r.text for r in await router.handle("tg-333", FORGET_KEEP, PRESSED)] == [residents.FORGET_KEPT]
         assert tables_holding(forgetting.db, forgetting.tracker_store_url, needle(333)) == EVERY_TABLE
-        assert [r.text for r in await router.handle("tg-333", FORGET_CONFIRM)] == [residents.FORGOTTEN]
+        assert [r.text for r in await router.handle("tg-333", FORGET_CONFIRM, PRESSED)] == [residents.FORGOTTEN]
         assert tables_holding(forgetting.db, forgetting.tracker_store_url, needle(333)) == set()
         await router.aclose()
 
@@ -97,7 +99,7 @@ def test_a_resident_whose_case_is_open_is_asked_to_end_it_first(db_url, tmp_path
 
     async def scenario() -> None:
         for step in (FORGET, FORGET_CONFIRM):
-            assert [r.text for r in await router.handle("tg-444", step)] == [residents.FORGET_IN_CASE]
+            assert [r.text for r in await router.handle("tg-444", step, PRESSED)] == [residents.FORGET_IN_CASE]
         await router.aclose()
 
     asyncio.run(scenario())
@@ -108,7 +110,7 @@ def test_a_channel_that_cannot_forget_says_whom_to_ask(tmp_path):
     router = _router(f"sqlite:///{tmp_path / 'kb.db'}", tmp_path, None)
 
     async def scenario() -> None:
-        assert [r.text for r in await router.handle("console-li", FORGET)] == [residents.FORGET_UNAVAILABLE]
+        assert [r.text for r in await router.handle("console-li", FORGET, PRESSED)] == [residents.FORGET_UNAVAILABLE]
         await router.aclose()
 
     asyncio.run(scenario())

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.router import Router
+from bot.router import Inbound, Router
 from handoff import intake
 from handoff.cases import HANDOFF_KEY, current_case, open_intake
 from handoff.models import Adviser, AuditEntry, Case, CaseMessage
@@ -110,7 +110,7 @@ def test_registered_districts_outside_the_city_list_are_offered_too(registry):
 # --- the router: a queued case does not swallow the resident's questions -----------------------
 def routed(db_url: str, sender: str, messages: list[str], answer) -> tuple[list[list[str]], list[str]]:
     """Each message through the router to a stand-in Rasa whose ``answer(text)`` is the reply
-    (and may open a case, as the action does)."""
+    (and may open a case, as the action does); one starting with "/" is a command or a button."""
     received: list[str] = []
 
     async def webhook(request: web.Request) -> web.Response:
@@ -126,7 +126,9 @@ def routed(db_url: str, sender: str, messages: list[str], answer) -> tuple[list[
         await web.TCPSite(runner, "127.0.0.1", port).start()
         router = Router(f"http://127.0.0.1:{port}", Database(db_url), SETTINGS)
         try:
-            return [[r.text for r in await router.handle(sender, m)] for m in messages]
+            return [
+                [r.text for r in await router.handle(sender, m, Inbound(typed=not m.startswith("/")))] for m in messages
+            ]
         finally:
             await router.aclose()
             await runner.cleanup()
