@@ -47,17 +47,23 @@ class Core:
         return response.json()
 
 
-@pytest.fixture(scope="session")
-def core(tmp_path_factory) -> Iterator[Core]:
-    """The servers on this session's own databases, with their locks under this session's prefix
-    in Redis; the settings reach the servers through their environment (ops/servers.py)."""
+def isolated_settings(tmp_path_factory, **changes) -> Settings:
+    """The environment's settings with databases of their own and a Redis key prefix of their own."""
     base = Settings.from_env()
-    settings = dataclasses.replace(
+    return dataclasses.replace(
         base,
         database_url=f"sqlite:///{tmp_path_factory.mktemp('db') / 'legalbot.db'}",
         tracker_store_url=f"sqlite:///{tmp_path_factory.mktemp('conversations') / 'conversations.db'}",
         redis=dataclasses.replace(base.redis, key_prefix=f"test{uuid.uuid4().hex[:12]}"),
+        **changes,
     )
+
+
+@pytest.fixture(scope="session")
+def core(tmp_path_factory) -> Iterator[Core]:
+    """The servers on this session's own databases, with their locks under this session's prefix
+    in Redis; the settings reach the servers through their environment (ops/servers.py)."""
+    settings = isolated_settings(tmp_path_factory)
     model = prepare(Database(settings.database_url))  # trains only if the training inputs changed
     with running_core(
         model,

@@ -7,10 +7,8 @@ after the retention periods (another)."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,14 +16,13 @@ from pathlib import Path
 import pytest
 
 from bot.forget import Forgetting
-from config.settings import Settings
 from ops.retention import Retention, prune_all
 from ops.servers import free_port, running_core
 from ops.training import prepare
 from storage.db import Database, utcnow
 from storage.privacy import mask, mask_logs
 from tests.fake_telegram import FakeTelegram
-from tests.integration.conftest import Core
+from tests.integration.conftest import Core, isolated_settings
 from tests.integration.telegram_helpers import channel_running, new_chat, run, settled
 from tests.privacy_seed import ID_CARD, KEY, rows_of, tables_holding
 from texts import residents
@@ -41,14 +38,8 @@ def logged_core(tmp_path_factory) -> Iterator[tuple[Core, Path]]:
     with pytest.MonkeyPatch.context() as env:
         env.setenv("LOG_LEVEL", "DEBUG")
         env.setenv("LEGALBOT_SENDER_HASH_KEY", KEY)
-        base = Settings.from_env()
-        settings = dataclasses.replace(
-            base,
-            database_url=f"sqlite:///{tmp_path_factory.mktemp('db') / 'legalbot.db'}",
-            tracker_store_url=f"sqlite:///{tmp_path_factory.mktemp('conversations') / 'conversations.db'}",
-            redis=dataclasses.replace(base.redis, key_prefix=f"test{uuid.uuid4().hex[:12]}"),
-            rasa_workers=1,  # one is enough here, and loads sooner on a busy machine
-        )
+        # one Rasa worker is enough here, and loads sooner on a busy machine
+        settings = isolated_settings(tmp_path_factory, rasa_workers=1)
         model = prepare(Database(settings.database_url))
         ports = {"rasa_port": free_port(), "action_port": free_port(), "model_port": free_port()}
         with running_core(model, settings, log_dir=logs, timeout=600, **ports) as servers:
