@@ -41,11 +41,15 @@ DANGER = re.compile(
 # look at it.
 LITIGATION = re.compile(
     r"已经起诉|起诉了|起诉我|告上法庭|开庭|立案|判决|一审|二审|上诉|法院判|被告了|传票|应诉|律师函|打官司|"
-    r"仲裁裁决|裁决书|强制执行"
+    r"仲裁裁决|裁决书|强制执行|"
+    # planning to sue ("能不能告政府", "我想告佢"), not 告诉 / 告知
+    r"(想|要|能不能|可不可以|可唔可以|点样|怎样|怎么|去)告(?![诉訴知])"
 )
 # The resident asks for a person in their own words (the /human button is the request_human intent).
 ASKS_FOR_PERSON = re.compile(
-    r"人工|真人|活人|找律师|请律师|搵律师|揾律师|要律师|律师跟进|专业的人|打电话给我|同个人倾|同个真人|跟人聊|找个人帮"
+    r"人工|真人|活人|律师跟进|专业的人|打电话给我|同个人倾|同个真人|跟人聊|找个人帮|"
+    # a lawyer sought or already hired, by either side: 找律师, 搵个律师, 请咗律师, 請了一位律師
+    r"(找|搵|揾|请|請|要)(咗|了)?(个|個|一个|一個|位|一位)?律[师師]"
 )
 COMPLEX_LENGTH = 200  # characters: a story this long has facts an adviser should weigh
 

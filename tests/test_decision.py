@@ -171,6 +171,25 @@ def test_a_dispute_already_in_court_is_answered_and_handed_to_a_person():
     assert (d.action, d.entry, d.reason) == ("handoff", "inherit-conflicting-wills", "complex")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "政府要征收我们村的地，补偿太低，能不能告政府",
+        "佢哋仲请咗律师，我哋想搵个律师睇下",
+        "對方請了一位律師，我應該點做",
+    ],
+)
+def test_a_planned_lawsuit_or_a_lawyer_needs_a_person(text):
+    d = decide(parse(text, "kb_civil_inheritance", selector=[(kb("inherit-legal-order"), 0.9)]), ENTRIES)
+    assert d.action == "handoff"
+
+
+@pytest.mark.parametrize("text", ["我想告诉你我家的情况", "遗嘱要告知其他继承人吗"])
+def test_telling_someone_is_not_a_lawsuit(text):
+    d = decide(parse(text, "kb_civil_inheritance", selector=[(kb("inherit-legal-order"), 0.9)]), ENTRIES)
+    assert d.action != "handoff"
+
+
 def test_a_request_for_a_person_keeps_the_topic_it_is_about():
     d = decide(
         parse(
