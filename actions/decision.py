@@ -32,6 +32,11 @@ SMALLTALK_INTENTS = {
     "feedback_unhelpful",
 }
 
+#: A message of a word or two (你好, 在吗) whose likeliest intent is small talk is small talk even
+#: below the fallback threshold when that intent reaches this: a greeting costs nothing if it was
+#: not one, legal entries offered for 你好 only confuse. Gibberish stays not understood.
+SMALLTALK_FLOOR = 0.2
+
 CHOOSE_ENTRY = "choose_entry"  # a clarifying button, pressed now or from an old message
 
 # The topic of articles of laws other than the Civil Code.
@@ -98,6 +103,29 @@ def _best_topic(parse: Mapping) -> tuple[str | None, float]:
     return None, 0.0
 
 
+def _request_topic(parse: Mapping) -> str:
+    """The topic of a request for a person: the matter the message names when the classifier ranks
+    it above the bare request (离婚的事我想找律师); otherwise "other.legal", and the action takes
+    the conversation's last question ("转人工" right after asking about proxy voting)."""
+    for name, confidence in _intent_ranking(parse):
+        if name == "request_human":
+            break
+        topic = topic_for_intent(name)
+        if topic and confidence >= CHOICE_FLOOR:
+            return topic
+    return "other.legal"
+
+
+def _short_smalltalk(text: str, parse: Mapping) -> str | None:
+    """The small-talk intent of a short message the fallback caught, if it is its likeliest."""
+    if not is_vague(text):
+        return None
+    likeliest = next(((n, c) for n, c in _intent_ranking(parse) if n != "nlu_fallback"), None)
+    if likeliest and likeliest[0] in SMALLTALK_INTENTS and likeliest[1] >= SMALLTALK_FLOOR:
+        return likeliest[0]
+    return None
+
+
 def slugs_in(parse: Mapping) -> set[str]:
     """The entries a parse can lead to: those the selector ranks, those with close examples and a
     picked button's entry. decide() needs no others, so the live action loads only these."""
@@ -153,12 +181,14 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
 
     if intent == "request_human" or safety.asks_for_person(text):
         return Decision(
-            topic if topic and topic_confidence >= CHOICE_FLOOR else "other.legal",
+            _request_topic(parse),
             Action.handoff,
             confidence=confidence,
             reason=HandoffReason.request,
             intent=intent,
         )
+    if intent == "nlu_fallback":
+        intent = _short_smalltalk(text, parse) or intent
     if intent in SMALLTALK_INTENTS:
         return Decision("smalltalk", Action.smalltalk, confidence=confidence, intent=intent)
     if intent == "out_of_scope":

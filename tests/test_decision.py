@@ -191,13 +191,18 @@ def test_telling_someone_is_not_a_lawsuit(text):
 
 
 def test_a_request_for_a_person_keeps_the_topic_it_is_about():
-    d = decide(
-        parse(
-            "离婚的事我想找律师", "request_human", 0.8, ranking=[("request_human", 0.8), ("kb_civil_marriage", 0.15)]
-        ),
-        ENTRIES,
-    )
+    # Ranked as the model ranks it: the matter first, the request second.
+    ranking = [("kb_civil_marriage", 0.77), ("request_human", 0.11), ("kb_labour_dispute", 0.04)]
+    d = decide(parse("离婚的事我想找律师", "kb_civil_marriage", 0.77, ranking=ranking), ENTRIES)
     assert (d.action, d.topic, d.reason) == ("handoff", "civil.marriage", "request")
+
+
+def test_a_bare_request_for_a_person_leaves_the_topic_to_the_conversation():
+    # The topic ranked after the request is noise ("转人工" is not a labour question): other.legal
+    # lets the action take the conversation's last question.
+    ranking = [("request_human", 0.64), ("kb_labour_dispute", 0.13), ("kb_civil_personality", 0.05)]
+    d = decide(parse("转人工", "request_human", 0.64, ranking=ranking), ENTRIES)
+    assert (d.action, d.topic, d.reason) == ("handoff", "other.legal", "request")
 
 
 def test_a_picked_button_answers_that_entry():
@@ -224,6 +229,19 @@ def test_a_picked_button_answers_that_entry():
 def test_general_intents(intent, topic, action):
     d = decide(parse("你好", intent), ENTRIES)
     assert (d.topic, d.action) == (topic, action)
+
+
+@pytest.mark.parametrize("text, likeliest", [("你好", "greet"), ("在吗", "greet"), ("多谢", "thanks")])
+def test_a_short_greeting_below_the_fallback_threshold_is_still_small_talk(text, likeliest):
+    ranking = [("nlu_fallback", 0.45), (likeliest, 0.3), ("kb_civil_marriage", 0.1)]
+    d = decide(parse(text, "nlu_fallback", 0.45, ranking=ranking), ENTRIES)
+    assert (d.topic, d.action, d.intent) == ("smalltalk", "smalltalk", likeliest)
+
+
+def test_a_longer_message_the_fallback_caught_is_asked_about_even_if_small_talk_ranks_first():
+    ranking = [("nlu_fallback", 0.45), ("greet", 0.3), ("kb_civil_inheritance", 0.2)]
+    d = decide(parse("你好，我爸走了房子怎么分", "nlu_fallback", 0.45, ranking=ranking), ENTRIES)
+    assert d.action == "clarify"
 
 
 def test_traditional_characters_are_read_as_simplified():

@@ -1,5 +1,6 @@
 """Generated training data and the model's cache key."""
 
+import re
 import shutil
 
 import yaml
@@ -53,7 +54,10 @@ def test_the_model_key_changes_with_the_training_data_and_config(tmp_path):
     config = tmp_path / "config.yml"
     shutil.copy(CONFIG, config)
     before = model_key(tmp_path, config)
-    config.write_text(config.read_text(encoding="utf-8").replace("epochs: 60", "epochs: 61", 1), encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    changed = re.sub(r"epochs: (\d+)", lambda m: f"epochs: {int(m.group(1)) + 1}", text, count=1)
+    assert changed != text
+    config.write_text(changed, encoding="utf-8")
     after_config = model_key(tmp_path, config)
     assert after_config != before
     with (tmp_path / "nlu" / "safety.yml").open("a", encoding="utf-8") as f:
