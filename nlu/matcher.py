@@ -65,7 +65,7 @@ class ExampleMatcher(GraphComponent):
     ) -> None:
         self._config, self._storage, self._resource = config, storage, resource
         self._vectors = vectors
-        self._labels = np.array(labels or [])
+        self._labels = np.array(labels or [], dtype=str)  # str even when empty: compared with str below
         slugs = sorted({label.removeprefix("entry:") for label in self._labels if label.startswith("entry:")})
         self._groups = [(slug, np.flatnonzero(self._labels == f"entry:{slug}")) for slug in slugs]
         self._safety = {name: np.flatnonzero(self._labels == f"safety:{name}") for name in SAFETY_SETS}
