@@ -161,6 +161,23 @@ def test_other_legal_questions_go_to_a_person_not_an_answer():
     assert (d.topic, d.action, d.entry, d.reason) == ("other.legal", "handoff", None, "other_legal")
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["朋友合伙开的公司我想退股，投的钱怎么拿回来", "借钱不还的人会不会坐牢", "别人把我拍的照片拿去卖，侵犯版权吗"],
+)
+def test_a_question_of_another_law_the_classifier_took_for_a_civil_topic_goes_to_a_person(text):
+    ranking = [("kb_civil_marriage", 0.6), ("other_legal", 0.2)]
+    d = decide(parse(text, "kb_civil_marriage", 0.6, ranking=ranking), ENTRIES)
+    assert (d.topic, d.action, d.entry, d.reason) == ("other.legal", "handoff", None, "other_legal")
+
+
+def test_criminal_legal_aid_stays_a_legal_aid_question():
+    # Legal aid for a defendant is the assistant's own topic, not a Civil Code entry.
+    ranking = [("kb_service_legal_aid", 0.9), ("other_legal", 0.05)]
+    d = decide(parse("儿子被刑事拘留了，有没有免费的律师", "kb_service_legal_aid", 0.9, ranking=ranking), ENTRIES)
+    assert d.reason != "other_legal"
+
+
 def test_a_dispute_already_in_court_is_answered_and_handed_to_a_person():
     d = decide(
         parse(
