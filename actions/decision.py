@@ -199,6 +199,9 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
             "other.legal", Action.handoff, confidence=confidence, reason=HandoffReason.other_legal, intent=intent
         )
 
+    if not any(ch.isalnum() for ch in text):
+        # "？", "。。。", an emoji: every entry is equally far from it, so none is worth offering.
+        return Decision("out_of_scope", Action.clarify, confidence=0.0, intent=intent)
     found = candidates(parse, entries, topic)
     if safety.needs_person(text, parse):
         # A lawsuit, a lawyer's letter, a long dispute: answer what can be answered, offer an adviser.

@@ -261,6 +261,16 @@ def test_a_longer_message_the_fallback_caught_is_asked_about_even_if_small_talk_
     assert d.action == "clarify"
 
 
+@pytest.mark.parametrize("text", ["？", "。。。", "👍"])
+def test_punctuation_alone_is_not_understood_and_offers_no_entries(text):
+    # Shaped as the model parses "?": entries it ranks, none of them meant.
+    message = parse(text, "nlu_fallback", 0.45, selector=[(kb("inherit-legal-order"), 0.3)])
+    message["entry_matches"] = [{"entry": "inherit-legal-order", "similarity": 0.84, "top3": 0.84, "z": 3.0}]
+    d = decide(message, ENTRIES)
+    assert (d.action, d.choices) == ("clarify", [])
+    assert failed_turns_after(d, 0) == 1
+
+
 def test_traditional_characters_are_read_as_simplified():
     d = decide(parse("民法典第一千一百三十四條", "ask_article"), ENTRIES)
     assert d.action == "article" and d.citations[0]["article"] == 1134
