@@ -90,6 +90,16 @@ def test_declining_the_person_opens_no_case(core, sender):
         assert s.scalars(select(Case).where(Case.sender_id == sender)).all() == []
 
 
+def test_a_typed_yes_or_no_answers_the_offer_of_a_person(core, sender):
+    # 好 and 不用了 as residents type them, not the buttons' payloads: the model alone ranks
+    # out_of_scope or greet above affirm and deny for replies this short.
+    core.say(sender, "醉驾被查到会不会坐牢")
+    declined = core.say(sender, "不用了")
+    assert "还有其他问题" in texts(declined) and not handed_over(declined)
+    core.say(sender, "醉驾被查到会不会坐牢")
+    assert handed_over(core.say(sender, "好"))
+
+
 def test_two_failed_turns_in_a_row_offer_a_person(core, sender):
     first = core.say(sender, "/nlu_fallback")
     assert "要不要请村居法律顾问" not in texts(first)
