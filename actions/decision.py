@@ -20,7 +20,7 @@ from knowledge.render import citation_dicts
 from knowledge.statutes import CIVIL_BOOKS, CIVIL_CODE, ArticleRef, parse_article_ref
 from knowledge.topics import Action, topic_for_intent
 from nlu.parse import ENTRY_MATCHES
-from nlu.text import normalize_text
+from nlu.text import letters_and_digits, normalize_text
 
 SMALLTALK_INTENTS = {
     "greet",
@@ -199,7 +199,7 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
             "other.legal", Action.handoff, confidence=confidence, reason=HandoffReason.other_legal, intent=intent
         )
 
-    if not any(ch.isalnum() for ch in text):
+    if not letters_and_digits(text):
         # "？", "。。。", an emoji: every entry is equally far from it, so none is worth offering.
         return Decision("out_of_scope", Action.clarify, confidence=0.0, intent=intent)
     found = candidates(parse, entries, topic)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from knowledge.models import Entry
 from nlu.parse import ENTRY_MATCHES
+from nlu.text import letters_and_digits
 
 #: The combined score: SIMILARITY_WEIGHT × the cosine of the question with the entry's nearest
 #: example question (e5 vectors), plus the rest × the selector's confidence.
@@ -66,7 +67,7 @@ def candidates(parse: Mapping, entries: Mapping[str, Entry], topic: str | None) 
 
 def is_vague(text: str) -> bool:
     """Too short to describe a situation (letters and digits counted, punctuation not)."""
-    return sum(ch.isalnum() for ch in text) <= VAGUE_LENGTH
+    return len(letters_and_digits(text)) <= VAGUE_LENGTH
 
 
 def choose(found: list[Candidate], vague: bool = False) -> tuple[Candidate | None, list[Candidate]]:

@@ -11,31 +11,22 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import yaml
+from nlu.general import general_examples
+from nlu.text import letters_and_digits, normalize_text
 
-from config.settings import PROJECT_ROOT
-from nlu.text import normalize_text
-
-GENERAL_INTENTS = PROJECT_ROOT / "nlu" / "general.yml"
 ANSWERS = ("affirm", "deny")
 #: Sentence-final particles: 好啊, 不用了 and 唔使喇 answer as 好, 不用 and 唔使 do.
 PARTICLES = "了啦喇呀啊吧哦噢喔嘞咯啰嘛"
 
 
 def _bare(text: str) -> str:
-    return "".join(ch for ch in normalize_text(text) if ch.isalnum()).lower()
+    return letters_and_digits(normalize_text(text)).lower()
 
 
 @lru_cache(maxsize=1)
 def _answers() -> dict[str, str]:
-    data = yaml.safe_load(GENERAL_INTENTS.read_text(encoding="utf-8"))
-    return {
-        _bare(line.strip().removeprefix("- ")): item["intent"]
-        for item in data["nlu"]
-        if item.get("intent") in ANSWERS
-        for line in item["examples"].splitlines()
-        if line.strip()
-    }
+    examples = general_examples()
+    return {_bare(example): intent for intent in ANSWERS for example in examples[intent]}
 
 
 def yes_or_no(text: str) -> str | None:

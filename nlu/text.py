@@ -15,3 +15,8 @@ _T2S = opencc.OpenCC("t2s")
 
 def normalize_text(text: str) -> str:
     return _T2S.convert(unicodedata.normalize("NFKC", text)).strip()
+
+
+def letters_and_digits(text: str) -> str:
+    """The text without punctuation, spaces or emoji: what says something in a short message."""
+    return "".join(ch for ch in text if ch.isalnum())

@@ -30,10 +30,10 @@ def bm25_baseline(db: Database, texts: list[str]) -> list[dict]:
     """What a simple search would do: the topic of the nearest example question by BM25 (jieba
     tokens) among the knowledge base's example questions and the hand-written general intents."""
     import jieba
-    import yaml
     from rank_bm25 import BM25Okapi
 
     from knowledge.content import published_index
+    from nlu.general import general_examples
     from nlu.text import normalize_text
 
     labels, docs = [], []
@@ -42,12 +42,10 @@ def bm25_baseline(db: Database, texts: list[str]) -> list[dict]:
             for example in entry.examples:
                 labels.append((entry.topic, "answer"))
                 docs.append(example.text)
-    general = yaml.safe_load((PROJECT_ROOT / "nlu" / "general.yml").read_text(encoding="utf-8"))
-    for item in general["nlu"]:
-        if item["intent"] in _GENERAL_TOPICS:
-            for line in item["examples"].splitlines():
-                labels.append(_GENERAL_TOPICS[item["intent"]])
-                docs.append(line.strip()[2:])
+    for intent, examples in general_examples().items():
+        if intent in _GENERAL_TOPICS:
+            labels.extend([_GENERAL_TOPICS[intent]] * len(examples))
+            docs.extend(examples)
     tokenize = lambda text: jieba.lcut(normalize_text(text))  # noqa: E731
     index = BM25Okapi([tokenize(d) for d in docs])
     predictions = []
