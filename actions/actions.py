@@ -11,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.decision import CHOOSE_ENTRY, Decision, HandoffReason, decide, failed_turns_after, slugs_in
 from actions.recorder import Recorder
-from actions.short_answers import yes_or_no
 from config.settings import Settings, stored_secret
 from handoff.cases import HANDOFF_KEY, current_case, open_intake
 from handoff.models import Reason
@@ -49,12 +48,10 @@ def transcript(tracker: Tracker) -> list[dict]:
 
 
 def answer_to_offer(parse: dict) -> str | None:
-    """ "affirm" or "deny" if the message answers the offer of a person. A bare 好 often falls
-    just under the fallback threshold, so the best intent behind nlu_fallback counts too, but
-    only for a short reply: a longer message the NLU was unsure of is a new question."""
-    typed = yes_or_no(parse.get("text") or "")
-    if typed:
-        return typed
+    """ "affirm" or "deny" if the message answers the offer of a person. One of the examples (好,
+    唔使) is read as such by the NLU itself (nlu/known_phrases.py); another short reply the model
+    was unsure of counts by its best intent behind nlu_fallback, but a longer message the NLU was
+    unsure of is a new question."""
     ranking = [r.get("name") for r in parse.get("intent_ranking") or [parse.get("intent") or {}]]
     best = next((name for name in ranking if name != "nlu_fallback"), None)
     if ranking[0] == "nlu_fallback" and len((parse.get("text") or "").strip()) > SHORT_REPLY:

@@ -1,6 +1,5 @@
 """The hand-written intents of nlu/general.yml (greetings, yes and no, other law…) as plain
-lists, for the code that reads their examples outside Rasa: the evaluation's baseline and the
-reading of a typed yes or no (actions/short_answers.py)."""
+lists, for the code that reads their examples outside Rasa: the evaluation's baseline."""
 
 from __future__ import annotations
 

@@ -100,6 +100,17 @@ def test_a_typed_yes_or_no_answers_the_offer_of_a_person(core, sender):
     assert handed_over(core.say(sender, "好"))
 
 
+def test_feedback_and_goodbye_typed_in_words_are_understood(core, sender):
+    # The model alone took 没帮助 for a greeting (its feedback lost) and 拜拜 for a question.
+    core.say(sender, EXAMPLES["inherit-conflicting-wills"][0])
+    unhelpful = core.say(sender, "没帮助！")
+    assert "抱歉这个回答没帮上忙" in texts(unhelpful)
+    with Database(core.database_url).session() as s:
+        feedback = s.scalars(select(Feedback).where(Feedback.sender_id == sender)).one()
+    assert (feedback.entry_slug, feedback.helpful) == ("inherit-conflicting-wills", False)
+    assert "再见" in texts(core.say(sender, "拜拜"))
+
+
 def test_two_failed_turns_in_a_row_offer_a_person(core, sender):
     first = core.say(sender, "/nlu_fallback")
     assert "要不要请村居法律顾问" not in texts(first)
