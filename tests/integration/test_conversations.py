@@ -134,6 +134,7 @@ def test_not_a_legal_question_says_what_the_assistant_can_do(core, sender):
 def test_smalltalk(core, sender):
     assert "您好" in texts(core.say(sender, "你好"))
     assert "不是真人" in texts(core.say(sender, "你是机器人吗"))
+    assert "不客气" in texts(core.say(sender, "收到！"))
 
 
 def test_an_edited_answer_is_live_without_retraining(core, sender):
