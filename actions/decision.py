@@ -33,9 +33,11 @@ SMALLTALK_INTENTS = {
     "feedback_unhelpful",
 }
 
-#: A message of a word or two (你好, 在吗) whose likeliest intent is small talk is small talk even
-#: below the fallback threshold when that intent reaches this: a greeting costs nothing if it was
-#: not one, legal entries offered for 你好 only confuse. Gibberish stays not understood.
+#: A message of a word or two whose likeliest intent is small talk is small talk even below the
+#: fallback threshold when that intent reaches this (the examples themselves, 你好 or 在吗, are read
+#: by nlu/known_phrases.py; this is for the greetings they do not list): a greeting costs nothing
+#: if it was not one, legal entries offered for a greeting only confuse. Gibberish stays not
+#: understood.
 SMALLTALK_FLOOR = 0.2
 
 CHOOSE_ENTRY = "choose_entry"  # a clarifying button, pressed now or from an old message

@@ -69,10 +69,12 @@ class KnownPhraseClassifier(GraphComponent):
             if "/" in (message.get(INTENT_RESPONSE_KEY) or ""):
                 continue  # a knowledge entry's example: the entry choice reads those
             intents.setdefault(bare(message.get(TEXT) or ""), set()).add(message.get(INTENT))
-        phrases = {key: next(iter(names)) for key, names in intents.items() if key and len(names) == 1}
+        phrases: dict[str, str] = {}
         for key, names in intents.items():
             if len(names) > 1:
                 logger.warning("'%s' is an example of %s; it is left to the model", key, sorted(names))
+            elif key:
+                phrases[key] = names.pop()
         with self._storage.write_to(self._resource) as directory:
             (directory / PHRASES_FILE).write_text(json.dumps(phrases, ensure_ascii=False), encoding="utf-8")
         return self._resource
