@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from actions import safety
 from actions.entry_choice import CHOICE_FLOOR, MAX_CHOICES, candidates, choose, is_vague, selector_ranking
-from actions.other_law import names_other_law
+from actions.other_law import is_other_law
 from knowledge.models import Entry
 from knowledge.render import citation_dicts
 from knowledge.statutes import CIVIL_BOOKS, CIVIL_CODE, ArticleRef, parse_article_ref
@@ -196,7 +196,7 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
         return Decision("smalltalk", Action.smalltalk, confidence=confidence, intent=intent)
     if intent == "out_of_scope":
         return Decision("out_of_scope", Action.out_of_scope, confidence=confidence, intent=intent)
-    if intent == "other_legal" or ((topic or "").startswith("civil.") and names_other_law(text)):
+    if intent == "other_legal" or is_other_law(topic, text):
         return Decision(
             "other.legal", Action.handoff, confidence=confidence, reason=HandoffReason.other_legal, intent=intent
         )

@@ -42,6 +42,8 @@ DANGER = re.compile(
 LITIGATION = re.compile(
     r"已经起诉|起诉了|起诉我|告上法庭|开庭|立案|判决|一审|二审|上诉|法院判|被告了|传票|应诉|律师函|打官司|"
     r"仲裁裁决|裁决书|强制执行|"
+    # a dispute on its way to court ("几兄弟争到要上法院"), not asking whether one may go ("去法院")
+    r"上法院|上法庭|"
     # planning to sue ("能不能告政府", "我想告佢"), not 告诉 / 告知
     r"(想|要|能不能|可不可以|可唔可以|点样|怎样|怎么|去)告(?![诉訴知])"
 )
