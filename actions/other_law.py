@@ -14,9 +14,9 @@ OTHER_LAW = re.compile(
     "|".join(
         (
             # criminal law and procedure
-            r"犯罪|构成.{0,10}罪|判刑|坐牢|坐监|刑事|刑拘|拘留|缓刑|取保候审",
+            r"犯罪|构成.{0,10}罪|判刑|坐牢|坐监|刑事|刑拘|拘留|缓刑|取保候审|贩毒|运毒|运输.{0,3}毒品|扒窃",
             # administrative law
-            r"行政复议|行政诉讼|行政处罚",
+            r"行政复议|行政诉讼|行政处罚|行政许可|国家赔偿",
             # intellectual property, tax, company law (registering a company, shareholdings)
             r"著作权|版权|商标|专利|个人所得税|个税|偷税|逃税|股东|股权|退股|注册.{0,3}公司",
         )

@@ -170,12 +170,26 @@ def test_other_legal_questions_go_to_a_person_not_an_answer():
         ("有人偷用我的身份证注册了一间公司，它的债要我还吗", "kb_labour_dispute"),
         ("个税APP话我要补税，唔补会点", "kb_civil_property"),
         ("驰名商标有什么特殊保护", "kb_notary_elderly"),
+        ("个仔俾人叫去帮手运输咗一袋毒品，会唔会被捉", "kb_civil_general"),
+        ("开小食店要办哪些行政许可", "kb_civil_contract"),
     ],
 )
 def test_a_question_of_another_law_the_classifier_took_for_one_of_our_topics_goes_to_a_person(text, intent):
     ranking = [(intent, 0.6), ("other_legal", 0.2)]
     d = decide(parse(text, intent, 0.6, ranking=ranking), ENTRIES)
     assert (d.topic, d.action, d.entry, d.reason) == ("other.legal", "handoff", None, "other_legal")
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("老公吸毒欠下一身债，债主要我一起还吗", "kb_civil_marriage"),
+        ("孩子妈妈吸毒不管孩子，奶奶能不能当监护人", "kb_civil_general"),
+    ],
+)
+def test_a_civil_question_that_mentions_drugs_as_background_stays_civil(text, intent):
+    d = decide(parse(text, intent, 0.6, ranking=[(intent, 0.6), ("other_legal", 0.2)]), ENTRIES)
+    assert d.reason != "other_legal"
 
 
 def test_criminal_legal_aid_stays_a_legal_aid_question():

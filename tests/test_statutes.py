@@ -16,6 +16,12 @@ def test_find_article_returns_the_text_in_force():
     assert article.heading == "《中华人民共和国民法典》第一千一百四十二条"
 
 
+@pytest.mark.parametrize("number, ending", [(204, "当事人另有约定的除外。"), (1258, "应当承担侵权责任。")])
+def test_the_headings_of_the_next_part_are_not_part_of_an_article(number, ending):
+    # The database appends "第二编 物 权\n第一分编 通 则" to 204 and "附 则" to 1258.
+    assert find_article(CIVIL_CODE, number).text.endswith(ending)
+
+
 def test_the_2025_village_committee_law_is_the_one_in_force():
     article = find_article("中华人民共和国村民委员会组织法", 14)
     assert "五年" in article.text
