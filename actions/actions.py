@@ -131,7 +131,10 @@ class ActionConsult(Action):
             self.article(dispatcher, decision)
         elif decision.action == Do.emergency:
             dispatcher.utter_message(text=residents.EMERGENCY)
+            if decision.entry:
+                dispatcher.utter_message(text=render_answer(entries[decision.entry]))
             hand_to_person(dispatcher, tracker, decision.topic, Reason.emergency, priority=True)
+            return [*events, SlotSet("last_entry", decision.entry), SlotSet("failed_turns", 0)]
         elif decision.action == Do.handoff:
             return events + self.handoff(dispatcher, tracker, decision, entries)
         elif decision.action == Do.out_of_scope:

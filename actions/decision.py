@@ -13,7 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from actions import safety
-from actions.entry_choice import CHOICE_FLOOR, MAX_CHOICES, candidates, choose, is_vague, selector_ranking
+from actions.entry_choice import (
+    CHOICE_FLOOR,
+    EMERGENCY_MARGIN,
+    MAX_CHOICES,
+    candidates,
+    choose,
+    is_vague,
+    selector_ranking,
+)
 from actions.other_law import is_other_law
 from knowledge.models import Entry
 from knowledge.render import citation_dicts
@@ -155,9 +163,15 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
     topic, topic_confidence = _best_topic(parse)
 
     if intent == "emergency" or safety.in_danger(text, parse):
+        # Safety first and a person at once; and when one entry clearly answers what was asked
+        # (老公打我，能离婚并要赔偿吗), its answer too: the safety notice must not cost the answer.
+        answer, _ = choose(candidates(parse, entries, topic), vague=is_vague(text), margin=EMERGENCY_MARGIN)
+        best = entries[answer.slug] if answer and intent != "nlu_fallback" else None
         return Decision(
             topic or "other.legal",
             Action.emergency,
+            entry=best.slug if best else None,
+            citations=citation_dicts(best) if best else [],
             confidence=confidence,
             reason=HandoffReason.emergency,
             intent=intent,

@@ -24,6 +24,11 @@ SIMILARITY_WEIGHT = 0.95
 #: Answer outright when the best entry scores at least ANSWER_SCORE and leads the next by MARGIN;
 #: otherwise offer the best MAX_CHOICES within CHOICE_SPREAD of the best.
 ANSWER_SCORE, MARGIN = 0.765, 0.004
+#: In an emergency the safety notice comes first and an entry's answer follows only when it
+#: leads the next by this much: an unrelated answer to someone in danger is worse than none. Read
+#: off the 33 emergencies of the dev files on 2026-12-06: wrong entries led by 0.005-0.016 (a debtor
+#: on a rooftop answered as impersonation), the right ones of ordinary questions by 0.024-0.054.
+EMERGENCY_MARGIN = 0.02
 CHOICE_SPREAD = 0.05
 CHOICE_FLOOR = 0.1  # without the encoder: the selector's confidence an offered entry needs
 MAX_CHOICES = 3
@@ -71,7 +76,9 @@ def is_vague(text: str) -> bool:
     return len(letters_and_digits(text)) <= VAGUE_LENGTH
 
 
-def choose(found: list[Candidate], vague: bool = False) -> tuple[Candidate | None, list[Candidate]]:
+def choose(
+    found: list[Candidate], vague: bool = False, margin: float = MARGIN
+) -> tuple[Candidate | None, list[Candidate]]:
     """The entry to answer with (or None) and, when none clearly fits, the entries to offer."""
     if not found:
         return None, []
@@ -79,7 +86,7 @@ def choose(found: list[Candidate], vague: bool = False) -> tuple[Candidate | Non
     lead = best.score - (rivals[0].score if rivals else 0.0)
     if best.similarity:
         close = [c for c in found if c.score >= best.score - CHOICE_SPREAD][:MAX_CHOICES]
-        if best.score >= ANSWER_SCORE and lead >= MARGIN and not (vague and len(close) > 1):
+        if best.score >= ANSWER_SCORE and lead >= margin and not (vague and len(close) > 1):
             return best, []
         return None, close
     close = [c for c in rivals if c.score >= 0.5 * best.score]  # the selector alone, as before the encoder

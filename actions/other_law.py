@@ -1,9 +1,11 @@
 """Questions of another law than the Civil Code, named in its own words: crime and punishment,
-administrative review and suits, intellectual property, tax, companies and shareholdings. The
+administrative review and suits, government information, intellectual property, tax, companies
+and shareholdings, insurance, travel agencies, which court hears a case. The
 classifier's other_legal intent catches most of them; these words make sure that a question the
 classifier took for one of the assistant's topics is referred to a person, never answered with an
 entry (a company registered with a stolen identity card is no labour question, a famous trademark
-no notarisation one). Legal aid is the exception: a defendant's legal aid is the assistant's own.
+no notarisation one). Legal aid and elections are the exceptions: a defendant's legal aid is the
+assistant's own, and so is whether someone with a criminal record may stand for the committee.
 """
 
 from __future__ import annotations
@@ -13,21 +15,25 @@ import re
 OTHER_LAW = re.compile(
     "|".join(
         (
-            # criminal law and procedure
-            r"犯罪|构成.{0,10}罪|判刑|坐牢|坐监|刑事|刑拘|拘留|缓刑|取保候审|贩毒|运毒|运输.{0,3}毒品|扒窃",
-            # administrative law
-            r"行政复议|行政诉讼|行政处罚|行政许可|国家赔偿",
+            # criminal law and procedure; 罪 but not 得罪, 受罪, 谢罪, 赔罪, 怪罪, 罪过
+            r"(?<![得受谢赔怪])罪(?!过)|判刑|坐牢|坐监|刑事|刑拘|拘留|缓刑|取保候审|贩毒|运毒|运输.{0,3}毒品|扒窃|盗窃",
+            # administrative law, government information
+            r"行政复议|行政诉讼|行政处罚|行政许可|国家赔偿|信息公开|政府信息",
             # intellectual property, tax, company law (registering a company, shareholdings)
-            r"著作权|版权|商标|专利|个人所得税|个税|偷税|逃税|股东|股权|退股|注册.{0,3}公司",
+            r"著作权|版权|作品|表演者|表演权|广播组织|翻唱|邻接权|商标|专利|"
+            r"个人所得税|个税|偷税|逃税|股东|股权|退股|注册.{0,3}公司|有限合伙|合伙企业",
+            # insurance law, travel law, and which court hears a case (civil procedure)
+            r"保险人|投保人|被保险人|代位求偿|保险利益|旅行社|旅游者|旅游经营者|管辖",
         )
     )
 )
 
 
-#: The topic whose questions may name another law and still be its own (legal aid for a defendant).
-KEPT = "service.legal_aid"
+#: The topics whose questions may name another law and still be their own: legal aid for a
+#: defendant, a candidate's criminal record or bribery at an election.
+KEPT = {"service.legal_aid", "election.committee"}
 
 
 def is_other_law(topic: str | None, text: str) -> bool:
-    """The question names another law, and the classifier did not take it for legal aid."""
-    return topic != KEPT and bool(OTHER_LAW.search(text))
+    """The question names another law, and the classifier did not take it for legal aid or an election."""
+    return topic not in KEPT and bool(OTHER_LAW.search(text))

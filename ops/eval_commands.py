@@ -20,13 +20,15 @@ from storage.db import Database
 
 SHARED_EVAL = PROJECT_ROOT.parent / "shared" / "eval"
 #: The development questions (STARD's and residents'), held-out paraphrases of our own with the
-#: entry that answers each (for the precision of outright answers), and the paraphrases the entry
-#: choice's constants were tuned on (actions/entry_choice.py), printed last for comparison.
+#: entry that answers each (for the precision of outright answers), the paraphrases the entry
+#: choice's constants were tuned on (actions/entry_choice.py), and our own danger and
+#: needs-a-person messages beside ordinary ones that use the same words (the safety net's set).
 DEFAULT_EVAL = (
     SHARED_EVAL / "stard_dev.jsonl",
     SHARED_EVAL / "residents_dev.jsonl",
     PROJECT_ROOT / "ops" / "data" / "paraphrases.jsonl",
     PROJECT_ROOT / "ops" / "data" / "paraphrases_tuning.jsonl",
+    PROJECT_ROOT / "ops" / "data" / "safety.jsonl",
 )
 
 

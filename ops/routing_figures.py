@@ -62,6 +62,8 @@ def routing_figures(rows: Sequence[dict], predictions: Sequence[dict]) -> dict:
         "person_total": len(person),
         "answered_outright": _share(sum(p.get("action") == ANSWER for p in answerable), len(answerable)),
         "clarified": _share(sum(p.get("action") == CLARIFY for p in answerable), len(answerable)),
+        # the safety net's false alarms and other-law referrals of questions an entry answers
+        "answerable_to_person": _share(sum(p.get("action") in TO_A_PERSON for p in answerable), len(answerable)),
         "answerable_total": len(answerable),
         "outright_precision": _share(sum(p.get("entry") == r["entry"] for r, p in outright), len(outright)),
         "outright_total": len(outright),
@@ -82,6 +84,7 @@ SUMMARY = (
     ("person requests caught", "person_caught"),
     ("answerable: answered outright", "answered_outright"),
     ("answerable: clarified", "clarified"),
+    ("answerable: sent to a person", "answerable_to_person"),
     ("outright answers' precision (entry)", "outright_precision"),
 )
 

@@ -36,6 +36,11 @@ def parse(text, intent, confidence=0.95, selector=(), ranking=None, entities=())
     }
 
 
+def an_inheritance_question(text):
+    """The decision on a message the classifier and the selector both take for inheritance."""
+    return decide(parse(text, "kb_civil_inheritance", selector=[(kb("inherit-legal-order"), 0.9)]), ENTRIES)
+
+
 def kb(slug):
     return f"kb_{ENTRIES[slug].topic.replace('.', '_')}/{slug}"
 
@@ -125,6 +130,63 @@ def test_danger_words_force_the_emergency_reply_whatever_the_intent(text):
     assert d.action == "emergency" and d.reason == "emergency"
 
 
+@pytest.mark.parametrize(
+    ("second", "entry"), [(0.85, "marriage-divorce-by-agreement"), (0.92, None)], ids=["clear lead", "close rival"]
+)
+def test_an_emergency_carries_the_answer_only_of_an_entry_far_ahead(second, entry):
+    """The safety notice always; the answer too when one entry clearly fits what was asked."""
+    matches = [
+        {"entry": "marriage-divorce-by-agreement", "similarity": 0.93},
+        {"entry": "inherit-legal-order", "similarity": second},
+    ]
+    d = decide({**parse("老公打我，能离婚吗", "kb_civil_marriage"), "entry_matches": matches}, ENTRIES)
+    assert (d.action, d.entry) == ("emergency", entry)
+    assert bool(d.citations) == bool(entry)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我哋栋楼天台俾人租咗卖广告，啲钱落咗边个袋？",
+        "爷爷的古董花瓶托老朋友保管，结果被打烂了",
+        "我爸寄咗部旧手机俾我，而家快递话搵唔到件",
+        "老豆走失咗两年，派出所都揾唔到，我可以去法院申请咩？",
+        "阿妈走失咗一晚，今朝揾到了，佢走失嗰阵签嘅借据算唔算数",
+    ],
+)
+def test_roofs_broken_vases_lost_parcels_and_long_absences_are_not_emergencies(text):
+    assert decide(parse(text, "kb_civil_property"), ENTRIES).action != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我现在一个人站在天台上",
+        "我而家喺天台",
+        "我妈昨天出门到现在还没回来",
+        "佢喺街度被打到流血",
+        "债主话要斩佢全家，门口仲泼咗红油",
+    ],
+)
+def test_a_roof_a_missing_parent_and_a_beating_now_are_emergencies(text):
+    assert decide(parse(text, "kb_civil_property"), ENTRIES).action == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我没钱请律师，能不能申请法律援助",
+        "想请律师又负担不起，可以找法援吗",
+        "遗嘱找律师见证好还是去公证好",
+        "不想打官司，能不能先调解",
+        "我们不想上法院，有没有人能帮忙说说",
+    ],
+)
+def test_a_lawyer_not_afforded_or_a_court_not_wanted_is_a_question_to_answer(text):
+    d = an_inheritance_question(text)
+    assert d.action == "answer"
+
+
 @pytest.mark.parametrize("text", ["患者在医院自杀，医院要赔吗", "未成年人杀人会判死刑吗", "盗窃被抓会被关进监狱吗"])
 def test_talk_about_harm_to_others_is_not_an_emergency(text):
     assert decide(parse(text, "other_legal"), ENTRIES).action != "emergency"
@@ -172,6 +234,11 @@ def test_other_legal_questions_go_to_a_person_not_an_answer():
         ("驰名商标有什么特殊保护", "kb_notary_elderly"),
         ("个仔俾人叫去帮手运输咗一袋毒品，会唔会被捉", "kb_civil_general"),
         ("开小食店要办哪些行政许可", "kb_civil_contract"),
+        ("保险公司话我投保时冇讲病史，被保险人死咗都唔赔", "kb_civil_inheritance"),
+        ("跟旅行社出去玩，行程被减了两个景点，能要回钱吗", "kb_civil_contract"),
+        ("想向区政府申请信息公开征地批文，怎么申请", "kb_civil_property"),
+        ("我录的翻唱歌被人拿去卖钱", "kb_civil_personality"),
+        ("借钱不还要去哪个法院起诉，管辖怎么定", "kb_civil_contract"),
     ],
 )
 def test_a_question_of_another_law_the_classifier_took_for_one_of_our_topics_goes_to_a_person(text, intent):
@@ -189,6 +256,12 @@ def test_a_question_of_another_law_the_classifier_took_for_one_of_our_topics_goe
 )
 def test_a_civil_question_that_mentions_drugs_as_background_stays_civil(text, intent):
     d = decide(parse(text, intent, 0.6, ranking=[(intent, 0.6), ("other_legal", 0.2)]), ENTRIES)
+    assert d.reason != "other_legal"
+
+
+def test_a_candidate_with_a_criminal_record_stays_an_election_question():
+    ranking = [("kb_election_committee", 0.9), ("other_legal", 0.05)]
+    d = decide(parse("有犯罪记录可以参选村委吗", "kb_election_committee", 0.9, ranking=ranking), ENTRIES)
     assert d.reason != "other_legal"
 
 
@@ -216,17 +289,41 @@ def test_a_dispute_already_in_court_is_answered_and_handed_to_a_person():
         "佢哋仲请咗律师，我哋想搵个律师睇下",
         "對方請了一位律師，我應該點做",
         "我阿爸走咗，屋企几兄弟为咗间屋争到要上法院",
+        "收到法院寄来的起诉状副本，十五天内要答辩",
+        "律师楼寄咗封信嚟要我赔钱",
+        "我想搵个律师睇下",
     ],
 )
-def test_a_planned_lawsuit_or_a_lawyer_needs_a_person(text):
-    d = decide(parse(text, "kb_civil_inheritance", selector=[(kb("inherit-legal-order"), 0.9)]), ENTRIES)
+def test_a_planned_lawsuit_a_summons_or_a_lawyer_needs_a_person(text):
+    d = an_inheritance_question(text)
     assert d.action == "handoff"
 
 
 @pytest.mark.parametrize("text", ["我想告诉你我家的情况", "遗嘱要告知其他继承人吗"])
 def test_telling_someone_is_not_a_lawsuit(text):
-    d = decide(parse(text, "kb_civil_inheritance", selector=[(kb("inherit-legal-order"), 0.9)]), ENTRIES)
+    d = an_inheritance_question(text)
     assert d.action != "handoff"
+
+
+@pytest.mark.parametrize("text", ["转人工", "有沒有人工可以打電話給我", "我想同人工客服倾", "可唔可以直接同个真人倾？"])
+def test_a_request_for_a_person_in_the_residents_words_is_handed_over(text):
+    d = an_inheritance_question(text)
+    assert (d.action, d.reason) == ("handoff", "request")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "老细拖咗我两个月人工，点算？",
+        "做咗成年都冇签合同，可唔可以要两倍人工？",
+        "装修的人工费涨了合理吗",
+        "欠人工程款不还怎么办",
+    ],
+)
+def test_wages_called_renggong_are_not_a_request_for_a_person(text):
+    # In Cantonese 人工 is also the pay: 拖人工 is a question to answer, not 转人工.
+    d = an_inheritance_question(text)
+    assert d.action == "answer"
 
 
 def test_a_request_for_a_person_keeps_the_topic_it_is_about():

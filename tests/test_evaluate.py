@@ -51,6 +51,16 @@ def test_safety_and_outright_answers_are_counted_from_their_labels():
     assert (figures["outright_precision"], figures["outright_total"]) == (0.5, 2)
 
 
+def test_answerable_questions_sent_to_a_person_are_counted_as_false_alarms():
+    rows = [
+        {"topic": "labour.dispute", "entry": "labour-unpaid-wages"},
+        {"topic": "civil.marriage", "action": "handoff"},  # labelled for a person: no false alarm
+    ]
+    predictions = [{"topic": "labour.dispute", "action": "handoff"}, {"topic": "civil.marriage", "action": "handoff"}]
+    figures = routing_figures(rows, predictions)
+    assert (figures["answerable_to_person"], figures["answerable_total"]) == (1.0, 1)
+
+
 def test_hit_recall_and_mrr_at_k():
     figures = retrieval_figures([[1, 2, 3], [7, 8, 9], [4]], [{2, 5}, {9}, {6}])
     assert figures["hit"] == 2 / 3

@@ -71,6 +71,17 @@ def test_danger_gets_safety_information_first_and_a_priority_case(core, sender):
     assert case.transcript[0]["text"] == "我老公喝醉了在打我，好害怕"
 
 
+def test_danger_with_a_question_an_entry_answers_gets_the_notice_the_answer_and_a_person(core, sender):
+    # One of the entry's own examples: its answer clearly fits, and the safety notice still comes first.
+    reply = core.say(sender, "老公打我，能离婚并要赔偿吗")
+    assert reply[0]["text"].find("110") >= 0
+    answer = next(s for s in read_content() if s.slug == "marriage-domestic-violence-fault-compensation").answer
+    assert answer.strip()[:30] in texts(reply) and "法律依据" in texts(reply)
+    with Database(core.database_url).session() as s:
+        case = s.scalars(select(Case).where(Case.sender_id == sender)).one()
+    assert handed_over(reply) == case.id and case.priority
+
+
 def test_other_legal_questions_are_offered_a_person_who_gets_the_transcript(core, sender):
     reply = core.say(sender, "醉驾被查到会不会坐牢")
     assert "超出" in texts(reply)
