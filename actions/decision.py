@@ -144,6 +144,11 @@ def slugs_in(parse: Mapping) -> set[str]:
     return ranked | {e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "entry"}
 
 
+def _alongside(entry: Entry | None) -> dict:
+    """The entry (and its citations) an emergency or a handoff answers beside the person, if any."""
+    return {"entry": entry.slug, "citations": citation_dicts(entry)} if entry else {}
+
+
 def _answer(entry: Entry, confidence: float, intent: str) -> Decision:
     return Decision(
         topic=entry.topic,
@@ -166,12 +171,10 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
         # Safety first and a person at once; and when one entry clearly answers what was asked
         # (老公打我，能离婚并要赔偿吗), its answer too: the safety notice must not cost the answer.
         answer, _ = choose(candidates(parse, entries, topic), vague=is_vague(text), margin=EMERGENCY_MARGIN)
-        best = entries[answer.slug] if answer and intent != "nlu_fallback" else None
         return Decision(
             topic or "other.legal",
             Action.emergency,
-            entry=best.slug if best else None,
-            citations=citation_dicts(best) if best else [],
+            **_alongside(entries[answer.slug] if answer and intent != "nlu_fallback" else None),
             confidence=confidence,
             reason=HandoffReason.emergency,
             intent=intent,
@@ -221,12 +224,10 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
     found = candidates(parse, entries, topic)
     if safety.needs_person(text, parse):
         # A lawsuit, a lawyer's letter, a long dispute: answer what can be answered, offer an adviser.
-        best = entries[found[0].slug] if found and intent != "nlu_fallback" else None
         return Decision(
             topic or "other.legal",
             Action.handoff,
-            entry=best.slug if best else None,
-            citations=citation_dicts(best) if best else [],
+            **_alongside(entries[found[0].slug] if found and intent != "nlu_fallback" else None),
             confidence=confidence,
             reason=HandoffReason.complex,
             intent=intent,

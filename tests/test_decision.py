@@ -180,9 +180,14 @@ def test_a_roof_a_missing_parent_and_a_beating_now_are_emergencies(text):
         "遗嘱找律师见证好还是去公证好",
         "不想打官司，能不能先调解",
         "我们不想上法院，有没有人能帮忙说说",
+        # in Cantonese 人工 is also the pay: 拖人工 is a question to answer, not 转人工
+        "老细拖咗我两个月人工，点算？",
+        "做咗成年都冇签合同，可唔可以要两倍人工？",
+        "装修的人工费涨了合理吗",
+        "欠人工程款不还怎么办",
     ],
 )
-def test_a_lawyer_not_afforded_or_a_court_not_wanted_is_a_question_to_answer(text):
+def test_a_lawyer_not_afforded_a_court_not_wanted_or_wages_called_renggong_are_questions_to_answer(text):
     d = an_inheritance_question(text)
     assert d.action == "answer"
 
@@ -309,21 +314,6 @@ def test_telling_someone_is_not_a_lawsuit(text):
 def test_a_request_for_a_person_in_the_residents_words_is_handed_over(text):
     d = an_inheritance_question(text)
     assert (d.action, d.reason) == ("handoff", "request")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "老细拖咗我两个月人工，点算？",
-        "做咗成年都冇签合同，可唔可以要两倍人工？",
-        "装修的人工费涨了合理吗",
-        "欠人工程款不还怎么办",
-    ],
-)
-def test_wages_called_renggong_are_not_a_request_for_a_person(text):
-    # In Cantonese 人工 is also the pay: 拖人工 is a question to answer, not 转人工.
-    d = an_inheritance_question(text)
-    assert d.action == "answer"
 
 
 def test_a_request_for_a_person_keeps_the_topic_it_is_about():
