@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import signal
 import sys
 from collections.abc import Awaitable
 from contextlib import AsyncExitStack
@@ -33,6 +34,9 @@ def warn_without_advisers(db: Database) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """The Telegram channel when TELEGRAM_BOT_TOKEN is set, the local chat otherwise."""
+    # A process started in the background by a shell script inherits SIGINT ignored, and Python
+    # then never raises KeyboardInterrupt: Ctrl-C (or kill -INT) must stop the servers regardless.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     settings = dataclasses.replace(settings, rasa_port=args.port, action_port=args.action_port)
     db = Database(settings.database_url)
     model = prepare(db)

@@ -1,5 +1,7 @@
 """`legalbot run` with the local chat, as a person at a terminal uses it: it starts without a
-warning printed into the chat, and Ctrl-C stops the servers at once, with no Enter needed."""
+warning printed into the chat, and Ctrl-C stops the servers at once, with no Enter needed, even
+when it was started by a process that ignores SIGINT (a shell script's background job: the
+ignored signal is inherited)."""
 
 from __future__ import annotations
 
@@ -52,6 +54,7 @@ def test_ctrl_c_stops_the_servers_at_once_and_the_chat_starts_without_warnings(t
             cwd=PROJECT_ROOT,
             env=env,
             stdin=subprocess.PIPE,  # a terminal nobody types into: no Enter will come
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
             stdout=stdout,
             stderr=stderr,
         )
@@ -59,7 +62,11 @@ def test_ctrl_c_stops_the_servers_at_once_and_the_chat_starts_without_warnings(t
             _wait(lambda: LOCAL_CHAT_WELCOME in out.read_text(), 900, f"the chat did not open:\n{err.read_text()}")
             assert all(_listening(port) for port in ports.values())
             process.send_signal(signal.SIGINT)
-            closed = _wait(lambda: not any(_listening(port) for port in ports.values()), 120, "servers kept running")
+            try:
+                closed = _wait(lambda: not any(_listening(port) for port in ports.values()), 120, "")
+            except TimeoutError:
+                still = [name for name, port in ports.items() if _listening(port)]
+                raise TimeoutError(f"still listening 120 s after Ctrl-C: {still}\n{err.read_text()[-3000:]}") from None
             process.wait(timeout=60)
             print(f"\nCtrl-C to every port closed: {closed:.1f} s")
         finally:
