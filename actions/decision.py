@@ -17,6 +17,7 @@ from actions.entry_choice import (
     CHOICE_FLOOR,
     EMERGENCY_MARGIN,
     MAX_CHOICES,
+    Candidate,
     candidates,
     choose,
     is_vague,
@@ -144,9 +145,13 @@ def slugs_in(parse: Mapping) -> set[str]:
     return ranked | {e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "entry"}
 
 
-def _alongside(entry: Entry | None) -> dict:
-    """The entry (and its citations) an emergency or a handoff answers beside the person, if any."""
-    return {"entry": entry.slug, "citations": citation_dicts(entry)} if entry else {}
+def _alongside(best: Candidate | None, intent: str, entries: Mapping[str, Entry]) -> dict:
+    """The entry (and its citations) an emergency or a handoff answers beside the person, if any:
+    none when the classifier did not understand the message (nlu_fallback)."""
+    if best is None or intent == "nlu_fallback":
+        return {}
+    entry = entries[best.slug]
+    return {"entry": entry.slug, "citations": citation_dicts(entry)}
 
 
 def _answer(entry: Entry, confidence: float, intent: str) -> Decision:
@@ -174,7 +179,7 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
         return Decision(
             topic or "other.legal",
             Action.emergency,
-            **_alongside(entries[answer.slug] if answer and intent != "nlu_fallback" else None),
+            **_alongside(answer, intent, entries),
             confidence=confidence,
             reason=HandoffReason.emergency,
             intent=intent,
@@ -227,7 +232,7 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
         return Decision(
             topic or "other.legal",
             Action.handoff,
-            **_alongside(entries[found[0].slug] if found and intent != "nlu_fallback" else None),
+            **_alongside(found[0] if found else None, intent, entries),
             confidence=confidence,
             reason=HandoffReason.complex,
             intent=intent,
