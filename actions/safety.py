@@ -72,7 +72,10 @@ NO_LAWYER = re.compile(
 )
 # The resident asks for a person in their own words (the /human button is the request_human intent).
 ASKS_FOR_PERSON = re.compile(
-    r"真人|活人|律师跟进|专业的人|打电话给我|同个人倾|同个真人|跟人聊|找个人帮|"
+    r"真人|活人|律师跟进|专业的人|同个人倾|同个真人|跟人聊|找个人帮|"
+    # to be called back (打个电话给我, 给我回个电话, 安排个法律顾问联系我), not a debt collector who
+    # 天天给我打电话
+    r"打电话给我|(回|打)(个|一个)电话(给|俾|畀)我|(给|俾|畀)我回(个|一个)?电话|安排.{0,6}(顾问|律师|人).{0,6}(联系|回电|电话)|"
     # 人工 as a human operator (转人工, 人工客服), not 人工 as wages in Cantonese (拖咗两个月人工,
     # 两倍人工), 人工智能 or 欠人工程款
     r"(转|找|搵|揾|接|叫|要)人工(?!智能|费|程)|人工(客服|服务|坐席|接线|回复|帮|同我|跟我|打电话|倾|聊|对话)"

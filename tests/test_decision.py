@@ -310,10 +310,25 @@ def test_telling_someone_is_not_a_lawsuit(text):
     assert d.action != "handoff"
 
 
-@pytest.mark.parametrize("text", ["转人工", "有沒有人工可以打電話給我", "我想同人工客服倾", "可唔可以直接同个真人倾？"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "转人工",
+        "有沒有人工可以打電話給我",
+        "我想同人工客服倾",
+        "可唔可以直接同个真人倾？",
+        "能不能安排一个法律顾问给我回个电话，我年纪大了打字慢",
+        "打个电话俾我得唔得",
+    ],
+)
 def test_a_request_for_a_person_in_the_residents_words_is_handed_over(text):
     d = an_inheritance_question(text)
     assert (d.action, d.reason) == ("handoff", "request")
+
+
+def test_a_debt_collector_calling_is_no_request_for_a_person():
+    d = an_inheritance_question("我老公走咗，催收公司天天给我打电话，要我还佢嘅网贷")
+    assert d.reason != "request"
 
 
 def test_a_request_for_a_person_keeps_the_topic_it_is_about():
