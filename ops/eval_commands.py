@@ -44,7 +44,14 @@ def route(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from ops.evaluate import bm25_baseline, cross_validate, evaluate_routing, evaluate_statutes, model_predictor
+    from ops.evaluate import (
+        bm25_baseline,
+        cited_articles,
+        cross_validate,
+        evaluate_routing,
+        evaluate_statutes,
+        model_predictor,
+    )
 
     db = Database(settings.database_url)
     if args.cross_validation:
@@ -65,7 +72,7 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
         "without encoder": model_predictor(train(config=without_encoder()), db),
         "BM25 nearest example": partial(bm25_baseline, db),
     }
-    evaluate_routing(systems, files, out_dir=PROJECT_ROOT / "results")
+    evaluate_routing(systems, files, out_dir=PROJECT_ROOT / "results", cited=cited_articles(db))
     return 0
 
 

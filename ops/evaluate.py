@@ -92,9 +92,21 @@ def model_predictor(model: Path, db: Database) -> Predict:
     return lambda texts: list(route_lines(router.route, (json.dumps({"text": t}) for t in texts)))
 
 
-def evaluate_routing(systems: dict[str, Predict], files: list[Path], out_dir: Path) -> dict[str, dict]:
+def cited_articles(db: Database) -> set[tuple[str, int]]:
+    """Every article a published entry cites: what an outright answer can cite at best."""
+    from knowledge.content import published_index
+    from knowledge.render import citation_dicts
+
+    with db.session() as s:
+        return {(c["law"], c["article"]) for e in published_index(s).values() for c in citation_dicts(e)}
+
+
+def evaluate_routing(
+    systems: dict[str, Predict], files: list[Path], out_dir: Path, cited: set[tuple[str, int]]
+) -> dict[str, dict]:
     """Print each file's routing figures, a column per system (the first is the served one);
-    write its per-question report and the first system's confusion matrix into ``out_dir``."""
+    write its per-question report and the first system's confusion matrix into ``out_dir``.
+    ``cited``: the articles the published entries cite (cited_articles)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     results = {}
     for data in files:
@@ -109,7 +121,7 @@ def evaluate_routing(systems: dict[str, Predict], files: list[Path], out_dir: Pa
                 )
         first = next(iter(systems))
         confusion_png(rows, predictions[first], out_dir / f"routing_confusion_{data.stem}.png")
-        figures = {name: routing_figures(rows, p) for name, p in predictions.items()}
+        figures = {name: routing_figures(rows, p, cited) for name, p in predictions.items()}
         print_figures(data.name, figures)
         results[data.name] = figures
     print(f"\nper-question reports and confusion matrices in {out_dir}")

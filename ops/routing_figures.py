@@ -4,13 +4,17 @@ A labelled question: {"text", "topic", optional "alt": [...], optional "action",
 "entry"}. A topic counts as right when it is the gold topic or one of the ``alt`` topics. The
 safety figures need the ``action`` label: danger (gold action emergency) is caught only by an
 emergency; a request for a person (gold action handoff) by a handoff or an emergency. The
-precision of outright answers needs the ``entry`` label.
+precision of outright answers needs the ``entry`` label. Where there is no gold entry, two weaker
+checks of the outright answers: their topic, and — for questions labelled with their
+``articles`` (STARD's) — whether the answer cites one of them; beside the latter, how many of
+those questions any published entry could answer by that measure (``cited``: every article the
+entries cite).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from knowledge.topics import ENTRY_TOPICS, Action
 
@@ -32,7 +36,14 @@ def _answerable(row: dict) -> bool:
     return row["topic"] in ENTRY_TOPICS and row.get("action", ANSWER) == ANSWER
 
 
-def routing_figures(rows: Sequence[dict], predictions: Sequence[dict]) -> dict:
+Article = tuple[str, int]
+
+
+def _articles(citations: Sequence[dict] | None) -> set[Article]:
+    return {(c["law"], int(c["article"])) for c in citations or []}
+
+
+def routing_figures(rows: Sequence[dict], predictions: Sequence[dict], cited: Set[Article] = frozenset()) -> dict:
     pairs = list(zip(rows, predictions, strict=True))
     gold, predicted = Counter(r["topic"] for r in rows), Counter(p.get("topic") for p in predictions)
     hits = Counter(r["topic"] for r, p in pairs if _right_topic(r, p))
@@ -44,6 +55,10 @@ def routing_figures(rows: Sequence[dict], predictions: Sequence[dict]) -> dict:
     person = [p for r, p in pairs if r.get("action") == Action.handoff.value]
     answerable = [p for r, p in pairs if _answerable(r)]
     outright = [(r, p) for r, p in pairs if r.get("entry") and p.get("action") == ANSWER]
+    answered = [(r, p) for r, p in pairs if _answerable(r) and p.get("action") == ANSWER]
+    # answered with an entry (whose citations are known) to a question labelled with its articles
+    with_articles = [(r, p) for r, p in answered if r.get("articles") and p.get("entry")]
+    labelled = [r for r in rows if _answerable(r) and r.get("articles")]
     actions = Counter(p.get("action") for p in predictions)
     return {
         "questions": len(rows),
@@ -67,6 +82,15 @@ def routing_figures(rows: Sequence[dict], predictions: Sequence[dict]) -> dict:
         "answerable_total": len(answerable),
         "outright_precision": _share(sum(p.get("entry") == r["entry"] for r, p in outright), len(outright)),
         "outright_total": len(outright),
+        "outright_right_topic": _share(sum(_right_topic(r, p) for r, p in answered), len(answered)),
+        "outright_cites_gold": _share(
+            sum(bool(_articles(r["articles"]) & _articles(p.get("citations"))) for r, p in with_articles),
+            len(with_articles),
+        ),
+        "outright_with_articles_total": len(with_articles),
+        "gold_cited_by_an_entry": _share(sum(bool(_articles(r["articles"]) & cited) for r in labelled), len(labelled))
+        if cited
+        else None,
         "action_shares": {a: n / len(rows) for a, n in sorted(actions.items(), key=lambda item: str(item[0]))},
     }
 
@@ -86,6 +110,9 @@ SUMMARY = (
     ("answerable: clarified", "clarified"),
     ("answerable: sent to a person", "answerable_to_person"),
     ("outright answers' precision (entry)", "outright_precision"),
+    ("outright answers: right topic", "outright_right_topic"),
+    ("outright answers: cite a gold article", "outright_cites_gold"),
+    ("answerable: an entry cites a gold art.", "gold_cited_by_an_entry"),
 )
 
 
@@ -104,6 +131,7 @@ def print_figures(title: str, systems: dict[str, dict]) -> None:
         f"person n={first['person_total']}",
         f"answerable n={first['answerable_total']}",
         f"outright answers with a gold entry n={first['outright_total']}",
+        f"with gold articles n={first['outright_with_articles_total']}",
     ]
     print("  (" + ", ".join(counts) + ")")
     for topic in sorted(set(first["recall"]) | set(first["precision"])):

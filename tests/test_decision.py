@@ -82,13 +82,26 @@ def test_two_close_entries_make_a_clarifying_question():
 def test_a_bare_subject_word_is_asked_about_not_answered(text, action):
     """The same close examples: a word or two names a subject, a sentence a situation."""
     matches = [
-        {"entry": "inherit-conflicting-wills", "similarity": 0.93},
-        {"entry": "inherit-handwritten-will", "similarity": 0.90},
+        {"entry": "inherit-conflicting-wills", "similarity": 0.95, "top3": 0.93},
+        {"entry": "inherit-handwritten-will", "similarity": 0.92, "top3": 0.90},
     ]
     d = decide({**parse(text, "kb_civil_inheritance"), "entry_matches": matches}, ENTRIES)
     assert d.action == action
     if action == "clarify":
         assert d.choices == ["inherit-conflicting-wills", "inherit-handwritten-will"]
+
+
+def test_an_entry_whose_examples_all_ask_it_beats_one_lucky_example():
+    """The mean of an entry's three nearest examples chooses, not its single nearest one."""
+    matches = [
+        {"entry": "inherit-handwritten-will", "similarity": 0.96, "top3": 0.90},  # one example shares a phrase
+        {"entry": "inherit-conflicting-wills", "similarity": 0.94, "top3": 0.93},
+    ]
+    d = decide(
+        {**parse("我爸立了两份遗嘱，内容不一样，以哪份为准？", "kb_civil_inheritance"), "entry_matches": matches},
+        ENTRIES,
+    )
+    assert (d.action, d.entry) == ("answer", "inherit-conflicting-wills")
 
 
 def test_entries_of_the_routed_topic_come_first():
@@ -136,8 +149,8 @@ def test_danger_words_force_the_emergency_reply_whatever_the_intent(text):
 def test_an_emergency_carries_the_answer_only_of_an_entry_far_ahead(second, entry):
     """The safety notice always; the answer too when one entry clearly fits what was asked."""
     matches = [
-        {"entry": "marriage-divorce-by-agreement", "similarity": 0.93},
-        {"entry": "inherit-legal-order", "similarity": second},
+        {"entry": "marriage-divorce-by-agreement", "similarity": 0.95, "top3": 0.93},
+        {"entry": "inherit-legal-order", "similarity": 0.95, "top3": second},
     ]
     d = decide({**parse("老公打我，能离婚吗", "kb_civil_marriage"), "entry_matches": matches}, ENTRIES)
     assert (d.action, d.entry) == ("emergency", entry)

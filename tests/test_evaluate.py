@@ -61,6 +61,29 @@ def test_answerable_questions_sent_to_a_person_are_counted_as_false_alarms():
     assert (figures["answerable_to_person"], figures["answerable_total"]) == (1.0, 1)
 
 
+def test_outright_answers_without_a_gold_entry_are_checked_by_topic_and_by_gold_articles():
+    code = "中华人民共和国民法典"
+    rows = [
+        {"topic": "civil.contract", "articles": [{"law": code, "article": 667}]},
+        {"topic": "civil.contract", "alt": ["civil.general"], "articles": [{"law": code, "article": 188}]},
+        {"topic": "civil.tort", "articles": [{"law": code, "article": 1165}]},
+        {"topic": "civil.marriage", "articles": []},
+        {"topic": "other.legal", "articles": [{"law": code, "article": 1}]},  # not answerable: not counted
+    ]
+    predictions = [
+        {"topic": "civil.contract", "action": "answer", "entry": "iou", "citations": [{"law": code, "article": 667}]},
+        {"topic": "civil.general", "action": "answer", "entry": "limits", "citations": [{"law": code, "article": 195}]},
+        {"topic": "civil.tort", "action": "clarify"},
+        {"topic": "civil.property", "action": "answer", "entry": "wall", "citations": [{"law": code, "article": 288}]},
+        {"topic": "civil.general", "action": "answer", "entry": "x", "citations": [{"law": code, "article": 1}]},
+    ]
+    figures = routing_figures(rows, predictions, cited={(code, 667), (code, 1165), (code, 1)})
+    assert figures["outright_right_topic"] == 2 / 3  # the alt topic counts; the neighbour's wall does not
+    assert (figures["outright_cites_gold"], figures["outright_with_articles_total"]) == (0.5, 2)
+    assert figures["gold_cited_by_an_entry"] == 2 / 3  # 667 and 1165 are cited by some entry, 188 by none
+    assert routing_figures(rows, predictions)["gold_cited_by_an_entry"] is None  # no entries given
+
+
 def test_hit_recall_and_mrr_at_k():
     figures = retrieval_figures([[1, 2, 3], [7, 8, 9], [4]], [{2, 5}, {9}, {6}])
     assert figures["hit"] == 2 / 3

@@ -54,7 +54,9 @@ parse = st.fixed_dictionaries(
             st.none(),
             st.fixed_dictionaries({"default": st.fixed_dictionaries({"ranking": st.lists(selector_item, max_size=5)})}),
         ),
-        "entry_matches": st.lists(st.fixed_dictionaries({"entry": slug, "similarity": st.floats(-1, 1)}), max_size=5),
+        "entry_matches": st.lists(
+            st.fixed_dictionaries({"entry": slug, "similarity": st.floats(-1, 1), "top3": st.floats(-1, 1)}), max_size=5
+        ),
         "safety": st.dictionaries(st.sampled_from(["danger", "needs_person", "ordinary"]), st.floats(-1, 1)),
     },
 )
