@@ -14,7 +14,7 @@ from config.settings import PROJECT_ROOT
 from knowledge.statutes import CIVIL_CODE
 from nlu.train import rasa_command
 from ops.batch_route import BatchRouter, route_lines
-from ops.routing_figures import print_figures, routing_figures
+from ops.routing_figures import Article, print_figures, routing_figures
 from storage.db import Database
 
 # For the baseline: the hand-written intents that stand for a topic of the routing contract.
@@ -92,7 +92,7 @@ def model_predictor(model: Path, db: Database) -> Predict:
     return lambda texts: list(route_lines(router.route, (json.dumps({"text": t}) for t in texts)))
 
 
-def cited_articles(db: Database) -> set[tuple[str, int]]:
+def cited_articles(db: Database) -> set[Article]:
     """Every article a published entry cites: what an outright answer can cite at best."""
     from knowledge.content import published_index
     from knowledge.render import citation_dicts
@@ -102,7 +102,7 @@ def cited_articles(db: Database) -> set[tuple[str, int]]:
 
 
 def evaluate_routing(
-    systems: dict[str, Predict], files: list[Path], out_dir: Path, cited: set[tuple[str, int]]
+    systems: dict[str, Predict], files: list[Path], out_dir: Path, cited: set[Article]
 ) -> dict[str, dict]:
     """Print each file's routing figures, a column per system (the first is the served one);
     write its per-question report and the first system's confusion matrix into ``out_dir``.
