@@ -15,8 +15,9 @@ import re
 OTHER_LAW = re.compile(
     "|".join(
         (
-            # criminal law and procedure; 罪 but not 得罪, 受罪, 谢罪, 赔罪, 怪罪, 罪过
-            r"(?<![得受谢赔怪])罪(?!过)|判刑|坐牢|坐监|刑事|刑拘|拘留|缓刑|取保候审|贩毒|运毒|运输.{0,3}毒品|扒窃|盗窃",
+            # criminal law and procedure; 罪 but not 得罪, 受罪, 谢罪, 赔罪, 怪罪, 罪过; not 诈骗 either: an
+            # old person asks whether a sales pitch is 诈骗, which the elderly-rights entries answer
+            r"(?<![得受谢赔怪])罪(?!过)|判刑|坐牢|坐监|刑事|刑拘|拘留|缓刑|取保候审|追诉|贩毒|运毒|运输.{0,3}毒品|扒窃|盗窃",
             # administrative law, government information
             r"行政复议|行政诉讼|行政处罚|行政许可|国家赔偿|信息公开|政府信息",
             # intellectual property, tax, company law (registering a company, shareholdings)

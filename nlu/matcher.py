@@ -4,7 +4,8 @@ example sets (nlu/safety.yml), and adds the results to the parse:
 
     parse["entry_matches"] = [{"entry": slug, "similarity": best cosine, "top3": mean of the best
                                three, "z": how far the best stands above all entries' best, in
-                               standard deviations}, ...]  (the closest entries first)
+                               standard deviations}, ...]  (the closest first by "top3", the
+                               closeness the entry choice scores: actions/entry_choice.py)
     parse["safety"] = {"danger": cosine, "needs_person": cosine, "ordinary": cosine}  (the best
                        cosine to each curated set)
 
@@ -136,5 +137,5 @@ class ExampleMatcher(GraphComponent):
             }
             for (slug, _), b in zip(self._groups, best, strict=True)
         ]
-        scored.sort(key=lambda match: -match["similarity"])
+        scored.sort(key=lambda match: -match["top3"])
         return scored[: self._config["entries"]]

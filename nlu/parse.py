@@ -3,6 +3,6 @@ decision and statute retrieval read them). Kept apart so that readers need not i
 
 from __future__ import annotations
 
-ENTRY_MATCHES = "entry_matches"  # [{"entry", "similarity", "top3", "z"}], the closest entries first
+ENTRY_MATCHES = "entry_matches"  # [{"entry", "similarity", "top3", "z"}], the closest (by "top3") first
 SAFETY = "safety"  # {"danger", "needs_person", "ordinary"}: best cosine to each curated set
 SAFETY_SETS = ("danger", "needs_person", "ordinary")

@@ -257,6 +257,7 @@ def test_other_legal_questions_go_to_a_person_not_an_answer():
         ("想向区政府申请信息公开征地批文，怎么申请", "kb_civil_property"),
         ("我录的翻唱歌被人拿去卖钱", "kb_civil_personality"),
         ("借钱不还要去哪个法院起诉，管辖怎么定", "kb_civil_contract"),
+        ("十年前的事现在还能追诉吗", "kb_civil_general"),
     ],
 )
 def test_a_question_of_another_law_the_classifier_took_for_one_of_our_topics_goes_to_a_person(text, intent):
@@ -270,9 +271,11 @@ def test_a_question_of_another_law_the_classifier_took_for_one_of_our_topics_goe
     [
         ("老公吸毒欠下一身债，债主要我一起还吗", "kb_civil_marriage"),
         ("孩子妈妈吸毒不管孩子，奶奶能不能当监护人", "kb_civil_general"),
+        ("我爸被人骗着签了低价卖房的合同，能撤销吗", "kb_civil_contract"),
+        ("保健品公司说包治百病，卖给老人算不算诈骗", "kb_elderly_rights"),
     ],
 )
-def test_a_civil_question_that_mentions_drugs_as_background_stays_civil(text, intent):
+def test_a_civil_question_that_mentions_drugs_or_fraud_as_background_stays_civil(text, intent):
     d = decide(parse(text, intent, 0.6, ranking=[(intent, 0.6), ("other_legal", 0.2)]), ENTRIES)
     assert d.reason != "other_legal"
 
