@@ -14,7 +14,7 @@ from actions.recorder import Recorder
 from config.settings import Settings, stored_secret
 from handoff.cases import HANDOFF_KEY, current_case, open_intake
 from handoff.models import Reason
-from knowledge.content import published_index
+from knowledge.content import PublishedEntries
 from knowledge.records import mark_unhelpful, record_consultation, record_feedback, sender_hash
 from knowledge.render import render_answer
 from knowledge.retrieval import article_lines, related_articles
@@ -28,6 +28,7 @@ SETTINGS = Settings.from_env()
 DB = Database(SETTINGS.database_url)
 SENDER_KEY = SETTINGS.sender_hash_key or stored_secret("sender-hash-key")
 RECORDS = Recorder(DB)
+ENTRIES = PublishedEntries()
 FAILED_TURNS_BEFORE_PERSON = 2
 SHORT_REPLY = 6  # 好 / 好的 / 可以啊 / 唔使喇: how long a yes or no to an offer is, at most
 _SMALLTALK = {
@@ -94,7 +95,7 @@ class ActionConsult(Action):
                 dispatcher.utter_message(text=residents.ANYTHING_ELSE)
                 return [SlotSet("handoff_offered", False)]
         with DB.session() as s:  # on the message path: only the entries this parse can lead to
-            entries = published_index(s, slugs_in(tracker.latest_message))
+            entries = ENTRIES.index(s, slugs_in(tracker.latest_message))
         decision = decide(tracker.latest_message, entries)
         hashed, text = sender_hash(tracker.sender_id, SENDER_KEY), tracker.latest_message.get("text") or ""
         RECORDS.write(  # what the console shows the 普法 team (masked)

@@ -1,9 +1,9 @@
 """Publishing content into the database, on SQLite and on PostgreSQL."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from knowledge.content import CitationSpec, ContentError, load, published_index
+from knowledge.content import CitationSpec, ContentError, PublishedEntries, load, published_index
 from knowledge.models import Entry, EntryStatus
 from knowledge.render import citation_dicts, render_answer
 from storage.db import Database
@@ -41,6 +41,33 @@ def test_an_entry_no_longer_shipped_is_retired_not_deleted(db_url):
         assert "inherit-other-entry" not in published_index(s)
         retired = s.scalars(select(Entry).where(Entry.slug == "inherit-other-entry")).one()
         assert retired.status == EntryStatus.retired
+
+
+def test_kept_entries_are_reused_until_they_change_and_an_edit_is_live_with_the_next_call(db_url):
+    db, kept, slugs = Database(db_url), PublishedEntries(), {"inherit-test-entry", "inherit-other-entry"}
+    with db.session() as s, s.begin():
+        load(s, [spec(), spec(slug="inherit-other-entry")])
+    with db.session() as s:
+        first = kept.index(s, slugs)
+    with db.session() as s:
+        second = kept.index(s, slugs)
+        assert {slug: e.answer for slug, e in second.items()} == {
+            slug: e.answer for slug, e in published_index(s, slugs).items()
+        }
+    assert all(second[slug] is first[slug] for slug in slugs)  # nothing changed: nothing loaded again
+
+    with db.session() as s, s.begin():  # published anew (a new version), and the other retired
+        load(s, [spec(answer="改过的回答。", citations=[CitationSpec(law="中华人民共和国民法典", article=1133)])])
+    with db.session() as s:
+        third = kept.index(s, slugs)
+    assert set(third) == {"inherit-test-entry"}
+    assert third["inherit-test-entry"].answer == "改过的回答。"
+    assert citation_dicts(third["inherit-test-entry"]) == [{"law": "中华人民共和国民法典", "article": 1133}]
+
+    with db.session() as s, s.begin():  # an edit of the row alone, without a new version
+        s.execute(update(Entry).where(Entry.slug == "inherit-test-entry").values(answer="再改过。"))
+    with db.session() as s:
+        assert kept.index(s, slugs)["inherit-test-entry"].answer == "再改过。"
 
 
 def test_content_with_a_bad_citation_loads_nothing(db_url):
