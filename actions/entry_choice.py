@@ -7,12 +7,9 @@ answer is worse than a clarifying question.
 The constants were chosen on `ops/data/paraphrases_tuning.jsonl`, 240 questions of our own, each
 with the entry that answers it — not the held-out paraphrases that `legalbot eval` reports on:
 the most questions answered outright while the outright answers stay right at least nine times
-in ten (2026-12-05, on 235 entries: 0.70 at 0.91; 2026-12-06 evening, on 246 entries, with the
-three nearest examples instead of the nearest alone: 0.83 at 0.92, where the nearest alone gave
-0.71 at 0.95 or, at a margin that answers about as many (0.002), 0.83 at 0.87; that night, with
-the example matcher ranking entries by their three nearest too: 0.875 at 0.919 at a margin of 0.002,
-0.896 at 0.902 at 0.001 — within one wrong answer of the line, and a retraining moves precision by
-about 0.02, so not that).
+in ten, with room for a retraining (which moves precision by about 0.02). On 246 entries
+(2026-12-06 night): 0.875 outright at 0.919 at a margin of 0.002; 0.001 gave 0.896 at 0.902,
+one wrong answer from the line. Earlier choices and the tables behind them: README, *Routing*.
 """
 
 from __future__ import annotations

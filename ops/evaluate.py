@@ -14,7 +14,7 @@ from config.settings import PROJECT_ROOT
 from knowledge.statutes import CIVIL_CODE
 from nlu.train import rasa_command
 from ops.batch_route import BatchRouter, route_lines
-from ops.routing_figures import Article, print_figures, routing_figures
+from ops.routing_figures import Article, cited_in, print_figures, routing_figures
 from storage.db import Database
 
 # For the baseline: the hand-written intents that stand for a topic of the routing contract.
@@ -98,7 +98,7 @@ def cited_articles(db: Database) -> set[Article]:
     from knowledge.render import citation_dicts
 
     with db.session() as s:
-        return {(c["law"], c["article"]) for e in published_index(s).values() for c in citation_dicts(e)}
+        return set().union(*(cited_in(citation_dicts(e)) for e in published_index(s).values()))
 
 
 def evaluate_routing(

@@ -39,7 +39,8 @@ def _answerable(row: dict) -> bool:
 Article = tuple[str, int]
 
 
-def _articles(citations: Sequence[dict] | None) -> set[Article]:
+def cited_in(citations: Sequence[dict] | None) -> set[Article]:
+    """The (law, article) pairs of a citation list of the routing contract."""
     return {(c["law"], int(c["article"])) for c in citations or []}
 
 
@@ -84,11 +85,11 @@ def routing_figures(rows: Sequence[dict], predictions: Sequence[dict], cited: Se
         "outright_total": len(outright),
         "outright_right_topic": _share(sum(_right_topic(r, p) for r, p in answered), len(answered)),
         "outright_cites_gold": _share(
-            sum(bool(_articles(r["articles"]) & _articles(p.get("citations"))) for r, p in with_articles),
+            sum(bool(cited_in(r["articles"]) & cited_in(p.get("citations"))) for r, p in with_articles),
             len(with_articles),
         ),
         "outright_with_articles_total": len(with_articles),
-        "gold_cited_by_an_entry": _share(sum(bool(_articles(r["articles"]) & cited) for r in labelled), len(labelled))
+        "gold_cited_by_an_entry": _share(sum(bool(cited_in(r["articles"]) & cited) for r in labelled), len(labelled))
         if cited
         else None,
         "action_shares": {a: n / len(rows) for a, n in sorted(actions.items(), key=lambda item: str(item[0]))},
