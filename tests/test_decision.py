@@ -104,6 +104,23 @@ def test_an_entry_whose_examples_all_ask_it_beats_one_lucky_example():
     assert (d.action, d.entry) == ("answer", "inherit-conflicting-wills")
 
 
+def test_an_entry_of_another_topic_than_a_sure_classifier_is_offered_not_answered():
+    """The classifier is sure of inheritance, the closest examples are a divorce entry's: ask, and
+    offer the classifier's topic too."""
+    matches = [
+        {"entry": "marriage-divorce-by-agreement", "similarity": 0.93, "top3": 0.90},
+        {"entry": "inherit-legal-order", "similarity": 0.86, "top3": 0.82},
+    ]
+    text = "老伴走了，屋企的房子和存款要怎么分？"
+    d = decide({**parse(text, "kb_civil_inheritance", 0.97), "entry_matches": matches}, ENTRIES)
+    assert (d.topic, d.action, d.entry) == ("civil.marriage", "clarify", None)
+    assert d.choices == ["marriage-divorce-by-agreement", "inherit-legal-order"]
+    # The same matches with a classifier that is not sure: the closest entry answers.
+    unsure = [("kb_civil_inheritance", 0.6), ("kb_civil_marriage", 0.3)]
+    d = decide({**parse(text, "kb_civil_inheritance", 0.6, ranking=unsure), "entry_matches": matches}, ENTRIES)
+    assert (d.action, d.entry) == ("answer", "marriage-divorce-by-agreement")
+
+
 def test_entries_of_the_routed_topic_come_first():
     d = decide(
         parse(
@@ -258,6 +275,10 @@ def test_other_legal_questions_go_to_a_person_not_an_answer():
         ("我录的翻唱歌被人拿去卖钱", "kb_civil_personality"),
         ("借钱不还要去哪个法院起诉，管辖怎么定", "kb_civil_contract"),
         ("十年前的事现在还能追诉吗", "kb_civil_general"),
+        ("渔船在海上被货船撞沉了，船东怎么索赔", "kb_civil_tort"),
+        ("拿伪造的信用卡去商场刷卡消费，会怎么处理", "kb_civil_personality"),
+        ("小作坊把固体废物倒在河边，找哪个部门", "kb_civil_property"),
+        ("我卖米粉，别人卖米线，算不算类似商品", "kb_civil_contract"),
     ],
 )
 def test_a_question_of_another_law_the_classifier_took_for_one_of_our_topics_goes_to_a_person(text, intent):
