@@ -85,7 +85,7 @@ def candidates(parse: Mapping, entries: Mapping[str, Entry], topic: str | None) 
     found.sort(key=lambda c: (-c.score, c.slug))
     if similar:
         return found
-    return [c for c in found if entries[c.slug].topic == topic] or found
+    return [c for c in found if c.topic == topic] or found
 
 
 def is_vague(text: str) -> bool:

@@ -17,7 +17,7 @@ OTHER_LAW = re.compile(
         (
             # criminal law and procedure; 罪 but not 得罪, 受罪, 谢罪, 赔罪, 怪罪, 罪过; not 诈骗 either: an
             # old person asks whether a sales pitch is 诈骗, which the elderly-rights entries answer
-            r"(?<![得受谢赔怪])罪(?!过)|判刑|坐牢|坐监|刑事|刑拘|拘留|缓刑|取保候审|追诉|贩毒|运毒|运输.{0,3}毒品|扒窃|盗窃|"
+            r"(?<![得受谢赔怪])罪(?!过)|判刑|坐牢|坐监|刑事|刑拘|拘留|缓刑|取保候审|追诉|贩毒|运毒|运输.{0,3}毒品|扒窃|盗窃",
             r"伪造.{0,3}信用卡|冒用.{0,6}信用卡",
             # administrative law, government information
             r"行政复议|行政诉讼|行政处罚|行政许可|国家赔偿|信息公开|政府信息",
@@ -25,7 +25,7 @@ OTHER_LAW = re.compile(
             r"著作权|版权|作品|表演者|表演权|广播组织|翻唱|邻接权|商标|类似商品|类似服务|专利|"
             r"个人所得税|个税|偷税|逃税|股东|股权|退股|注册.{0,3}公司|有限合伙|合伙企业",
             # insurance law, travel law, and which court hears a case (civil procedure)
-            r"保险人|投保人|被保险人|代位求偿|保险利益|旅行社|旅游者|旅游经营者|管辖|"
+            r"保险人|投保人|被保险人|代位求偿|保险利益|旅行社|旅游者|旅游经营者|管辖",
             # maritime law, and the environmental law on waste
             r"海上|船舶|海运|提单|固体废物|固体垃圾|危险废物",
         )
