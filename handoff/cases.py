@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from handoff.models import (
@@ -195,7 +195,8 @@ def open_offers(session: Session, case_id: int, adviser_id: int | None = None) -
 
 def end_offers(session: Session, offers: list[CaseOffer], outcome: OfferOutcome) -> None:
     """Offers that no longer stand (taken, passed, expired, withdrawn): an offer not yet
-    delivered is not sent, and one on an adviser's screen loses its 接手 / 转给他人 buttons."""
+    delivered is not sent, and one on an adviser's screen (or on its way there) loses its
+    接手 / 转给他人 buttons."""
     for offer in offers:
         offer.outcome = outcome
         chat = session.get(Adviser, offer.adviser_id).telegram_user_id
@@ -207,14 +208,56 @@ def end_offers(session: Session, offers: list[CaseOffer], outcome: OfferOutcome)
             )
         )
         for message in [m for m in shown if any(b["payload"].startswith("case:take:") for b in m.buttons)]:
-            if message.status == MessageStatus.pending:
-                message.status = MessageStatus.withdrawn
-            elif message.sent_message_id is not None:
-                session.add(
-                    CaseMessage(
-                        case_id=offer.case_id,
-                        direction=Direction.to_adviser,
-                        chat_id=chat,
-                        strip_buttons_of=message.sent_message_id,
-                    )
-                )
+            if move_message(session, message, MessageStatus.pending, MessageStatus.withdrawn):
+                continue
+            if move_message(session, message, MessageStatus.sending, MessageStatus.recalled):
+                continue  # the case worker takes the buttons off once Telegram has it
+            session.refresh(message)
+            if message.sent_message_id is not None:
+                session.add(buttons_off(message))
+
+
+def move_message(session: Session, message: CaseMessage, before: MessageStatus, after: MessageStatus) -> bool:
+    """Change a message's status only if it still has ``before``: the case worker sends
+    messages beside the handlers that withdraw them, so each change is a conditional write."""
+    moved = session.execute(
+        update(CaseMessage).where(CaseMessage.id == message.id, CaseMessage.status == before).values(status=after)
+    )
+    return moved.rowcount == 1
+
+
+def buttons_off(message: CaseMessage) -> CaseMessage:
+    """The queued edit that removes the buttons of a delivered message."""
+    return CaseMessage(
+        case_id=message.case_id,
+        direction=message.direction,
+        chat_id=message.chat_id,
+        strip_buttons_of=message.sent_message_id,
+    )
+
+
+def record_delivered(session: Session, message: CaseMessage, telegram_message_id: int) -> None:
+    """Telegram has the message; an offer recalled while on its way loses its buttons now."""
+    message.sent_message_id, message.sent_at = telegram_message_id, utcnow()
+    if move_message(session, message, MessageStatus.sending, MessageStatus.sent):
+        return
+    if move_message(session, message, MessageStatus.recalled, MessageStatus.sent):
+        session.add(buttons_off(message))
+
+
+def return_to_queue(session: Session, message: CaseMessage) -> None:
+    """Telegram could not be reached: the message waits for the next round, unless it is an
+    offer that ended meanwhile."""
+    if not move_message(session, message, MessageStatus.sending, MessageStatus.pending):
+        move_message(session, message, MessageStatus.recalled, MessageStatus.withdrawn)
+
+
+def requeue_interrupted(session: Session) -> None:
+    """After a restart, what a stopped worker had on its way goes again (it may have reached
+    Telegram: a duplicate beats a lost message), except offers that ended meanwhile."""
+    session.execute(
+        update(CaseMessage).where(CaseMessage.status == MessageStatus.sending).values(status=MessageStatus.pending)
+    )
+    session.execute(
+        update(CaseMessage).where(CaseMessage.status == MessageStatus.recalled).values(status=MessageStatus.withdrawn)
+    )

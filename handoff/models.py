@@ -66,6 +66,8 @@ class OfferOutcome(str, enum.Enum):
 class MessageStatus(str, enum.Enum):
     held = "held"  # waiting for an adviser to take the case
     pending = "pending"  # to deliver
+    sending = "sending"  # taken by the case worker, on its way to Telegram
+    recalled = "recalled"  # an offer that ended while on its way: its buttons come off once delivered
     sent = "sent"
     failed = "failed"  # refused by Telegram (blocked bot, deleted chat); recorded
     withdrawn = "withdrawn"  # an offer that no longer stands, never sent

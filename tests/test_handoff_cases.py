@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from handoff import intake
-from handoff.cases import InvalidTransition, move, open_intake
+from handoff.cases import InvalidTransition, move, move_message, open_intake, queue, record_delivered, return_to_queue
 from handoff.conversation import from_adviser, from_resident
-from handoff.models import Adviser, Case, CaseMessage, CaseOffer
+from handoff.models import Adviser, Case, CaseMessage, CaseOffer, Direction, MessageStatus
 from handoff.routing import submit, take
 from handoff.timers import run_due
 from storage.db import Database
@@ -177,3 +177,38 @@ def test_offers_that_no_longer_stand_lose_their_buttons(registry):
         assert (strip.chat_id, strip.strip_buttons_of, strip.status) == (zhao.telegram_user_id, 555, "pending")
         unsent = s.scalars(select(CaseMessage).where(CaseMessage.chat_id == feng.telegram_user_id)).one()
         assert unsent.status == "withdrawn"  # a stale offer is never delivered
+
+
+def test_an_offer_taken_while_on_its_way_loses_its_buttons_once_delivered(registry):
+    """The case worker has claimed 冯's offer and is sending it when 赵 takes the case: the
+    offer is recorded as sent, and its buttons come off, whichever of the two writes first."""
+    with Database(registry).session() as s, s.begin():
+        for code in ("th-duty-zhao", "th-duty-feng"):
+            adviser(s, code).active = True
+        case = new_case(s, None, district="天河区")
+        submit(s, case, SETTINGS, MONDAY_10)
+        zhao, feng = adviser(s, "th-duty-zhao"), adviser(s, "th-duty-feng")
+        on_its_way = s.scalars(select(CaseMessage).where(CaseMessage.chat_id == feng.telegram_user_id)).one()
+        assert move_message(s, on_its_way, MessageStatus.pending, MessageStatus.sending)
+        assert take(s, case.id, zhao, SETTINGS, MONDAY_10).taken
+        assert on_its_way.status == "recalled"
+        record_delivered(s, on_its_way, 777)
+        strip = s.scalars(select(CaseMessage).where(CaseMessage.strip_buttons_of.is_not(None))).one()
+        assert (on_its_way.status, strip.chat_id, strip.strip_buttons_of) == ("sent", feng.telegram_user_id, 777)
+
+
+def test_an_offer_that_ends_while_telegram_is_unreachable_is_not_sent_again(registry):
+    with Database(registry).session() as s, s.begin():
+        case = new_case(s, "chh-wq-nanping")
+        submit(s, case, SETTINGS, MONDAY_10)
+        chen = adviser(s, "chh-chen")
+        offer = s.scalars(select(CaseMessage).where(CaseMessage.chat_id == chen.telegram_user_id)).one()
+        notice = queue(s, case, Direction.to_resident, 4242, "稍等")
+        s.flush()
+        for message in (offer, notice):
+            assert move_message(s, message, MessageStatus.pending, MessageStatus.sending)
+        assert take(s, case.id, chen, SETTINGS, MONDAY_10).taken
+        for message in (offer, notice):
+            return_to_queue(s, message)
+        assert (offer.status, notice.status) == ("withdrawn", "pending")
+        assert not move_message(s, offer, MessageStatus.pending, MessageStatus.sending)

@@ -15,6 +15,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError
 from bot.telegram.format import keyboard, split_message
 from bot.telegram.inbox import record_delivery_failure
 from config.settings import HandoffSettings
+from handoff.cases import move_message, record_delivered, requeue_interrupted, return_to_queue
 from handoff.models import CaseMessage, MessageStatus
 from handoff.repository import pending_case_messages
 from handoff.timers import run_due
@@ -47,11 +48,16 @@ async def _send(bot: Bot, row: CaseMessage) -> int:
 
 
 async def deliver_pending(bot: Bot, db: Database) -> int:
-    """Send queued messages in the order they were written. A network failure leaves the rest
-    for the next round; a refusal (blocked bot, deleted chat) is recorded, never dropped quietly."""
+    """Send queued messages in the order they were written. Each is claimed before it is sent,
+    so an offer that ends meanwhile is withdrawn or loses its buttons, never both missed. A
+    network failure leaves the rest for the next round; a refusal (blocked bot, deleted chat) is
+    recorded, never dropped quietly."""
     with db.session() as s:
         rows = pending_case_messages(s, BATCH)
     for row in rows:
+        with db.session() as s, s.begin():
+            if not move_message(s, row, MessageStatus.pending, MessageStatus.sending):
+                continue  # withdrawn since it was read
         try:
             message_id = await _send(bot, row)
         except (BadRequest, Forbidden) as error:
@@ -62,10 +68,11 @@ async def deliver_pending(bot: Bot, db: Database) -> int:
             continue
         except NetworkError as error:  # includes 5xx and timeouts; 429 is waited out by the rate limiter
             log.warning("case messages wait for the network: %s", error)
+            with db.session() as s, s.begin():
+                return_to_queue(s, s.get(CaseMessage, row.id))
             return 0
         with db.session() as s, s.begin():
-            sent = s.get(CaseMessage, row.id)
-            sent.status, sent.sent_message_id, sent.sent_at = MessageStatus.sent, message_id, utcnow()
+            record_delivered(s, s.get(CaseMessage, row.id), message_id)
     return len(rows)
 
 
@@ -86,6 +93,8 @@ class CaseWorker:
     async def run_forever(self) -> None:
         for index in (civil_code_index, civil_code_vectors):  # built once, off the event loop, for summaries
             await asyncio.to_thread(index)
+        with self.db.session() as s, s.begin():
+            requeue_interrupted(s)
         while True:
             self._wake.clear()
             try:

@@ -63,7 +63,7 @@ def test_a_resident_reaches_the_village_adviser_and_back_to_the_assistant(core, 
                 select(CaseMessage).where(CaseMessage.case_id == case.id, CaseMessage.status != "sent")
             ).all()
         assert {"request_person", "offer", "take", "reply", "resolved"} <= set(actions)
-        assert unsent == []
+        assert [(m.id, m.chat_id, m.text, m.status) for m in unsent] == []
 
     run(scenario)
 
