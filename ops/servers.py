@@ -119,13 +119,17 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
 LOOPBACK = "127.0.0.1"
 
 
-def rasa_run(model: Path, port: int, token: str, *options: str) -> list[str]:
+SERVED_RASA = "ops.rasa_server"  # Rasa with the assistant's fix for serving (ops/rasa_server.py)
+PLAIN_RASA = "rasa"  # the benchmark's references
+
+
+def rasa_run(model: Path, port: int, token: str, *options: str, rasa: str = SERVED_RASA) -> list[str]:
     """`rasa run` on the loopback interface, its HTTP API (all but the channels and /) behind ``token``."""
     return [
         sys.executable,
         "-m",
         "ops.masked_logs",
-        "rasa",
+        rasa,
         "run",
         "--model",
         str(model),
@@ -222,7 +226,16 @@ def running_core(
             f"http://127.0.0.1:{action_port}/health",
         ),
         "Rasa server": (
-            rasa_run(model, rasa_port, token, "--endpoints", str(endpoints), "--credentials", "credentials.yml"),
+            rasa_run(
+                model,
+                rasa_port,
+                token,
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                "credentials.yml",
+                rasa=PLAIN_RASA if rasa_defaults else SERVED_RASA,
+            ),
             f"http://127.0.0.1:{rasa_port}/status?token={token}",  # 200 once a worker has loaded its model
         ),
     }

@@ -25,7 +25,7 @@ from config.settings import PROJECT_ROOT, VAR, Settings
 from ops.bench.load import closed_loop, long_history, open_loop, parse_only, questions
 from ops.bench.probes import edit_to_live, rss_mb
 from ops.bench.report import report, summarize
-from ops.servers import Servers, free_port, rasa_run, running, running_core, server_env
+from ops.servers import PLAIN_RASA, Servers, free_port, rasa_run, running, running_core, server_env
 from storage.db import Database
 
 CONCURRENCY = (1, 10, 50)
@@ -43,7 +43,7 @@ def _bare(model: Path, settings: Settings) -> Iterator[Servers]:
     url = f"http://127.0.0.1:{port}"
     env = {**server_env(settings, free_port(), free_port()), "SANIC_WORKERS": "1"}
     token = settings.rasa_api_token()
-    command = rasa_run(model, port, token, "--endpoints", str(no_endpoints))
+    command = rasa_run(model, port, token, "--endpoints", str(no_endpoints), rasa=PLAIN_RASA)
     with running({"Rasa server": (command, url + "/")}, env, url, VAR / "log", 240) as servers:
         servers.token = token
         yield servers
