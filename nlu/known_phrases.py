@@ -1,6 +1,6 @@
 """Rasa pipeline component: a message that is one of the hand-written examples of nlu/general.yml
 (好, 唔使, 拜拜, 没帮助, 转人工), punctuation and sentence-final particles aside, gets that
-example's intent.
+example's intent; so does a message made only of pleasantries (好的，谢谢，拜拜): the last one's.
 
 DIET cannot learn these intents from a few words each: a reply of a character or two has few
 n-grams and its e5 vector is near every question's (cross-validation of 2026-12-04: affirm,
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -38,11 +39,16 @@ logger = logging.getLogger(__name__)
 #: Sentence-final particles: 好啊, 不用了 and 唔使喇 mean what 好, 不用 and 唔使 mean.
 PARTICLES = "了啦喇呀啊吧哦噢喔嘞咯啰嘛"
 PHRASES_FILE = "phrases.json"
+#: Intents that close or open a conversation and ask for nothing: a message strung from them
+#: (明白了，多谢，拜拜) means its last one. A clause of any other intent (转人工, 没帮助) or one
+#: the examples do not hold leaves the message to the model.
+PLEASANTRIES = frozenset({"greet", "thanks", "goodbye", "affirm"})
 
 
 def bare(text: str) -> str:
-    """The words of a short message: normalised, without punctuation, spaces or case."""
-    return letters_and_digits(normalize_text(text)).lower()
+    """The words of a short message: normalised, without punctuation, spaces, case or
+    sentence-final particles (an example and a message are compared this way)."""
+    return letters_and_digits(normalize_text(text)).lower().rstrip(PARTICLES)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -93,8 +99,13 @@ class KnownPhraseClassifier(GraphComponent):
         return cls(model_storage, resource, phrases)
 
     def intent_of(self, text: str) -> str | None:
-        key = bare(text)
-        return self._phrases.get(key) or self._phrases.get(key.rstrip(PARTICLES))
+        whole = self._phrases.get(bare(text))
+        if whole is not None:
+            return whole
+        clauses = [self._phrases.get(bare(clause)) for clause in re.split(r"[^\w]+|_", text) if bare(clause)]
+        if len(clauses) > 1 and all(intent in PLEASANTRIES for intent in clauses):
+            return clauses[-1]
+        return None
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

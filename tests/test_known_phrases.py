@@ -14,6 +14,8 @@ EXAMPLES = [
     ("唔使", "deny"),
     ("没帮助", "feedback_unhelpful"),
     ("拜拜", "goodbye"),
+    ("谢谢", "thanks"),
+    ("转人工", "request_human"),
     ("在吗", "greet"),
     ("在吗", "request_human"),  # an example of two intents is left to the model
 ]
@@ -50,3 +52,12 @@ def test_other_messages_keep_what_the_model_said(tmp_path):
     for text in ["在吗", "好的我想问下遗嘱公证要带什么", "拜拜了您嘞嘞嘞呀", ""]:
         assert parsed(classifier, text)["intent"]["name"] == "nlu_fallback", text
     assert classifier.intent_of("拜拜") == "goodbye"
+
+
+def test_a_string_of_pleasantries_means_its_last_one(tmp_path):
+    classifier = trained(tmp_path)
+    assert classifier.intent_of("好啊，谢谢！拜拜～") == "goodbye"
+    assert classifier.intent_of("拜拜 謝謝") == "thanks"
+    # a request for a person, a question, an example of two intents: each left to the model
+    for text in ["谢谢，转人工", "转人工，谢谢", "谢谢，我想问遗嘱", "好，在吗"]:
+        assert classifier.intent_of(text) is None, text
