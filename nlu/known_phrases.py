@@ -45,10 +45,17 @@ PHRASES_FILE = "phrases.json"
 PLEASANTRIES = frozenset({"greet", "thanks", "goodbye", "affirm"})
 
 
+CLAUSE_BREAK = re.compile(r"[\W_]+")
+
+
 def bare(text: str) -> str:
     """The words of a short message: normalised, without punctuation, spaces, case or
     sentence-final particles (an example and a message are compared this way)."""
-    return letters_and_digits(normalize_text(text)).lower().rstrip(PARTICLES)
+    return _key(normalize_text(text))
+
+
+def _key(normalized: str) -> str:
+    return letters_and_digits(normalized).lower().rstrip(PARTICLES)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -99,10 +106,12 @@ class KnownPhraseClassifier(GraphComponent):
         return cls(model_storage, resource, phrases)
 
     def intent_of(self, text: str) -> str | None:
-        whole = self._phrases.get(bare(text))
+        normalized = normalize_text(text)  # once per message: the Rasa server runs this on every one
+        whole = self._phrases.get(_key(normalized))
         if whole is not None:
             return whole
-        clauses = [self._phrases.get(bare(clause)) for clause in re.split(r"[^\w]+|_", text) if bare(clause)]
+        keys = [key for key in map(_key, CLAUSE_BREAK.split(normalized)) if key]
+        clauses = [self._phrases.get(key) for key in keys]
         if len(clauses) > 1 and all(intent in PLEASANTRIES for intent in clauses):
             return clauses[-1]
         return None

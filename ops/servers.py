@@ -119,7 +119,7 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
 LOOPBACK = "127.0.0.1"
 
 
-SERVED_RASA = "ops.rasa_server"  # Rasa with the assistant's fix for serving (ops/rasa_server.py)
+SERVED_RASA = "ops.rasa_server"  # Rasa with its per-message costs paid once (ops/rasa_server.py)
 PLAIN_RASA = "rasa"  # the benchmark's references
 
 

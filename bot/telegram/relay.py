@@ -69,7 +69,7 @@ async def deliver_pending(bot: Bot, db: Database) -> int:
         except NetworkError as error:  # includes 5xx and timeouts; 429 is waited out by the rate limiter
             log.warning("case messages wait for the network: %s", error)
             with db.session() as s, s.begin():
-                return_to_queue(s, s.get(CaseMessage, row.id))
+                return_to_queue(s, row)  # a conditional write by its id: no need to read it again
             return 0
         with db.session() as s, s.begin():
             record_delivered(s, s.get(CaseMessage, row.id), message_id)
