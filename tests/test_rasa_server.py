@@ -1,11 +1,17 @@
-"""The served Rasa's prepared check of action replies accepts and refuses what Rasa's own does, and
-its table of event classes answers what Rasa's own lookup answers."""
+"""The served Rasa's prepared check of action replies accepts and refuses what Rasa's own does, its
+table of event classes answers what Rasa's own lookup answers, and its tracker store writes the
+rows Rasa's own writes (on SQLite and PostgreSQL)."""
+
+import asyncio
+import json
 
 import jsonschema
 import pytest
 import rasa.shared.utils.common
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     BotUttered,
@@ -15,8 +21,14 @@ from rasa.shared.core.events import (
     UserUttered,
     deserialise_events,
 )
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import create_engine, text
 
-from ops.rasa_server import check_replies_with_a_prepared_validator, resolve_events_from_a_prepared_table
+from ops.rasa_server import (
+    check_replies_with_a_prepared_validator,
+    resolve_events_from_a_prepared_table,
+    save_new_events_without_counting,
+)
 
 VALID = {
     "events": [{"event": "slot", "timestamp": None, "name": "topic", "value": "civil.marriage"}],
@@ -81,3 +93,75 @@ def test_names_outside_the_table_get_rasas_answers(rasas_lookup):
     assert Event.resolve_by_type("no_such_event", UserUttered) is UserUttered
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no_such_event")
+
+
+@pytest.fixture
+def rasas_store(monkeypatch) -> None:
+    """Rasa's own ``SQLTrackerStore`` methods, put back after the test."""
+    for name in ("_retrieve", "save", "_additional_events"):
+        monkeypatch.setattr(SQLTrackerStore, name, SQLTrackerStore.__dict__[name])
+
+
+def _turn(tracker: DialogueStateTracker, n: int) -> None:
+    at = 1_800_000_000.0 + 10 * n
+    tracker.update(UserUttered(f"问题{n}", {"name": "ask_inheritance", "confidence": 0.9}, timestamp=at))
+    tracker.update(SlotSet("topic", "civil.inheritance", timestamp=at + 1))
+    tracker.update(ActionExecuted("action_consult", timestamp=at + 2))
+    tracker.update(BotUttered(f"答复{n}", {"buttons": []}, timestamp=at + 3))
+    tracker.update(ActionExecuted("action_listen", timestamp=at + 4))
+
+
+async def _converse(store: SQLTrackerStore, sender: str) -> None:
+    """A new conversation, three messages, one saved twice, then a new session and a message."""
+    new = DialogueStateTracker.from_events(sender, [ActionExecuted("action_listen", timestamp=1_800_000_000.0)])
+    await store.save(new)
+    for n in range(3):
+        tracker = await store.retrieve(sender)
+        _turn(tracker, n)
+        await store.save(tracker)
+        if n == 1:
+            await store.save(tracker)
+    tracker = await store.retrieve(sender)
+    tracker.update(ActionExecuted("action_session_start", timestamp=1_800_000_100.0))
+    tracker.update(SessionStarted(timestamp=1_800_000_101.0))
+    tracker.update(ActionExecuted("action_listen", timestamp=1_800_000_102.0))
+    await store.save(tracker)
+    tracker = await store.retrieve(sender)
+    _turn(tracker, 20)
+    await store.save(tracker)
+
+
+def _rows(url: str, sender: str) -> list[tuple]:
+    engine = create_engine(url, future=True)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT type_name, timestamp, intent_name, action_name, data FROM events "
+                "WHERE sender_id = :sender ORDER BY id"
+            ),
+            {"sender": sender},
+        )
+        found = [(*row[:4], json.loads(row[4])) for row in rows]
+    engine.dispose()
+    return found
+
+
+def test_a_conversation_is_stored_as_rasas_store_stores_it_without_counting(db_url, rasas_store, monkeypatch):
+    store = SQLTrackerStore(domain=Domain.empty(), host=db_url)
+    asyncio.run(_converse(store, "rasa"))
+    save_new_events_without_counting()
+    counted = []
+    rasas_count = SQLTrackerStore._additional_events
+
+    def count(self, session, tracker):
+        counted.append(len(tracker.events))
+        return rasas_count(self, session, tracker)
+
+    monkeypatch.setattr(SQLTrackerStore, "_additional_events", count)
+    asyncio.run(_converse(store, "ours"))
+    rasas_rows = _rows(db_url, "rasa")
+    assert len(rasas_rows) == 1 + 3 * 5 + 3 + 5
+    assert _rows(db_url, "ours") == rasas_rows
+    assert counted == [1]  # only the tracker the store had not read
+    whole = asyncio.run(store.retrieve_full_tracker("ours"))
+    assert whole is not None and len(whole.events) == len(rasas_rows)
