@@ -14,6 +14,13 @@ from tests.integration.telegram_helpers import channel_running, new_chat, run
 from texts import advisers
 
 
+def unsent_messages(core, case_id: int) -> list[tuple]:
+    """The case's messages not (yet) recorded as sent: id, chat, text, status."""
+    with Database(core.database_url).session() as s:
+        rows = s.scalars(select(CaseMessage).where(CaseMessage.case_id == case_id, CaseMessage.status != "sent"))
+        return [(m.id, m.chat_id, m.text, m.status) for m in rows]
+
+
 def test_a_resident_reaches_the_village_adviser_and_back_to_the_assistant(core, office):
     async def scenario():
         async with FakeTelegram() as api, channel_running(api, core, QUICK):
@@ -44,6 +51,9 @@ def test_a_resident_reaches_the_village_adviser_and_back_to_the_assistant(core, 
             await wait_text(api, a, "已结束")
             api.text(resident, QUESTION)
             await wait_text(api, resident, "法律依据")
+            # Telegram has every case message by now; the worker records each one after Telegram
+            # answers, so wait for that (a message never recorded still fails, after a minute).
+            await api.wait_for(lambda: not unsent_messages(core, case_of(core, resident).id))
 
         case = case_of(core, resident)
         assert case.status == "resolved" and case.outcome == "已解答，建议先申请人民调解"
@@ -59,11 +69,8 @@ def test_a_resident_reaches_the_village_adviser_and_back_to_the_assistant(core, 
         ]
         with Database(core.database_url).session() as s:
             actions = list(s.scalars(select(AuditEntry.action).where(AuditEntry.case_id == case.id)))
-            unsent = s.scalars(
-                select(CaseMessage).where(CaseMessage.case_id == case.id, CaseMessage.status != "sent")
-            ).all()
         assert {"request_person", "offer", "take", "reply", "resolved"} <= set(actions)
-        assert [(m.id, m.chat_id, m.text, m.status) for m in unsent] == []
+        assert unsent_messages(core, case.id) == []
 
     run(scenario)
 
