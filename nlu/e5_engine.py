@@ -7,11 +7,11 @@ one AVX2 instruction (the helper the engine already has), full groups of rows ru
 constant length whose sums stay in registers, and a block's eight row scales are multiplied in
 one vector operation. It is compiled with the wheel's own flags (read from its engine: AVX2 and
 FMA, which the wheel already requires) and linked without them, as the wheel's engine is: gcc 12
-links `-ffast-math` shared objects with a constructor that makes the whole process flush subnormal
-floats to zero (hypothesis noticed it in the test process). The vectors are not bit for bit the wheel's: this
-machine's newer compiler builds even the unpatched source to vectors up to about 0.0025 a
-coordinate away (tests/test_e5_engine.py bounds the difference), so the engine is part of the
-encoder's version, and with it of every cached vector and of the model's key.
+links `-ffast-math` shared objects with a constructor that makes the whole process flush
+subnormal floats to zero (hypothesis noticed it in the test process). The vectors are not bit for
+bit the wheel's: this machine's newer compiler builds even the unpatched source to vectors up to
+about 0.0025 a coordinate away (tests/test_e5_engine.py bounds the difference), so the engine is
+part of the encoder's version, and with it of every cached vector and of the model's key.
 
 Without a C compiler, or if the patch does not apply, the wheel's own engine serves (slower, the
 wheel's vectors) and setup says so.

@@ -53,7 +53,8 @@ def test_a_resident_reaches_the_village_adviser_and_back_to_the_assistant(core, 
             await wait_text(api, resident, "法律依据")
             # Telegram has every case message by now; the worker records each one after Telegram
             # answers, so wait for that (a message never recorded still fails, after a minute).
-            await api.wait_for(lambda: not unsent_messages(core, case_of(core, resident).id))
+            case_id = case_of(core, resident).id
+            await api.wait_for(lambda: not unsent_messages(core, case_id))
 
         case = case_of(core, resident)
         assert case.status == "resolved" and case.outcome == "已解答，建议先申请人民调解"
