@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,11 +35,19 @@ def _die_with_parent() -> None:
     libc.prctl(1, signal.SIGTERM)
 
 
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct TCP ports on the loopback interface that nothing listens on right now:
+    all are held while they are chosen, as ports chosen one after another can coincide."""
+    with ExitStack() as stack:
+        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+
+
 def free_port() -> int:
     """A TCP port on the loopback interface that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def _port_free(url: str) -> bool:

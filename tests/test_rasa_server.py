@@ -1,6 +1,7 @@
 """The served Rasa's prepared check of action replies accepts and refuses what Rasa's own does, its
 table of event classes answers what Rasa's own lookup answers, and its tracker store writes the
-rows Rasa's own writes (on SQLite and PostgreSQL)."""
+rows Rasa's own writes and reads back the conversation Rasa's own reads (on SQLite and
+PostgreSQL)."""
 
 import asyncio
 import json
@@ -24,11 +25,16 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
+import ops.rasa_server
 from ops.rasa_server import (
+    Session,
+    SessionCache,
     check_replies_with_a_prepared_validator,
+    read_only_new_events,
     resolve_events_from_a_prepared_table,
     save_new_events_without_counting,
 )
+from storage.tracker import delete_conversation
 
 VALID = {
     "events": [{"event": "slot", "timestamp": None, "name": "topic", "value": "civil.marriage"}],
@@ -165,3 +171,89 @@ def test_a_conversation_is_stored_as_rasas_store_stores_it_without_counting(db_u
     assert counted == [1]  # only the tracker the store had not read
     whole = asyncio.run(store.retrieve_full_tracker("ours"))
     assert whole is not None and len(whole.events) == len(rasas_rows)
+
+
+RASAS_RETRIEVE = SQLTrackerStore.__dict__["_retrieve"]  # read at import, before any test patches it
+
+
+def _as_rasa_reads_it(store: SQLTrackerStore, sender: str) -> list[dict] | None:
+    tracker = asyncio.run(RASAS_RETRIEVE(store, sender, False))
+    return None if tracker is None else [event.as_dict() for event in tracker.events]
+
+
+def _as_we_read_it(store: SQLTrackerStore, sender: str) -> list[dict] | None:
+    tracker = asyncio.run(store.retrieve(sender))
+    return None if tracker is None else [event.as_dict() for event in tracker.events]
+
+
+def _add(store: SQLTrackerStore, sender: str, *events: Event) -> None:
+    tracker = asyncio.run(store.retrieve(sender))
+    tracker = tracker or DialogueStateTracker(sender, [])
+    for event in events:
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+
+
+def test_two_workers_read_back_what_rasa_reads_back(db_url, rasas_store, monkeypatch):
+    """Two workers (two stores, each its own cache) take turns in one conversation: after every
+    write each reads what Rasa's own query reads, through a new session, rows Rasa's session filter
+    leaves out, the conversation's deletion and a new one begun after it."""
+    domain = Domain.load("domain.yml")
+    rasas = SQLTrackerStore(domain=domain, host=db_url)  # read with RASAS_RETRIEVE
+    read_only_new_events()
+    save_new_events_without_counting()
+    first, second = SQLTrackerStore(domain=domain, host=db_url), SQLTrackerStore(domain=domain, host=db_url)
+    parsed = []
+    monkeypatch.setattr(
+        ops.rasa_server, "deserialise_events", lambda rows: parsed.append(len(rows)) or deserialise_events(rows)
+    )
+
+    def both_read_what_rasa_reads() -> None:
+        expected = _as_rasa_reads_it(rasas, "r")
+        assert _as_we_read_it(first, "r") == expected
+        assert _as_we_read_it(second, "r") == expected
+
+    _add(first, "r", ActionExecuted("action_listen", timestamp=1_800_000_000.0))
+    both_read_what_rasa_reads()
+    for n in range(4):
+        tracker = asyncio.run((first, second)[n % 2].retrieve("r"))
+        _turn(tracker, n)
+        asyncio.run((first, second)[n % 2].save(tracker))
+        parsed.clear()
+        both_read_what_rasa_reads()
+        assert parsed == [5, 5]  # each worker parsed only the turn's five new rows
+
+    at = 1_800_000_100.0
+    _add(second, "r", ActionExecuted("action_session_start", timestamp=at), SessionStarted(timestamp=at + 1))
+    both_read_what_rasa_reads()
+    assert _as_we_read_it(first, "r") == [SessionStarted(timestamp=at + 1).as_dict()]  # nothing before it
+    _add(second, "r", SlotSet("topic", "civil.property", timestamp=at - 50))  # before the session began
+    assert min(event["timestamp"] for event in _as_rasa_reads_it(rasas, "r")) == at + 1  # Rasa leaves it out
+    both_read_what_rasa_reads()
+    tracker = asyncio.run(first.retrieve("r"))
+    _turn(tracker, 9)
+    asyncio.run(first.save(tracker))
+    both_read_what_rasa_reads()
+
+    assert delete_conversation(db_url, "r") > 0  # /forget, or retention
+    assert _as_we_read_it(first, "r") is None
+    _add(first, "r", ActionExecuted("action_listen", timestamp=1_800_000_200.0))  # begun anew
+    both_read_what_rasa_reads()  # the second still held the deleted session
+    assert len(_as_we_read_it(second, "r")) == 1
+
+
+def test_the_least_recently_read_sessions_are_dropped_beyond_the_limit():
+    def session(events: int) -> Session:
+        return Session(1, events, None, tuple(ActionExecuted("action_listen") for _ in range(events)))
+
+    cache = SessionCache(max_events=10)
+    cache.put("a", session(4))
+    cache.put("b", session(4))
+    cache.put("a", session(5))  # read again: now the most recent
+    cache.put("c", session(4))
+    assert cache.get("b") is None
+    assert cache.get("a") is not None and cache.get("c") is not None
+    cache.put("a", None)  # the conversation is gone
+    assert cache.get("a") is None
+    cache.put("d", session(30))  # one session beyond the limit is still kept: it is being read
+    assert cache.get("d") is not None and cache.get("c") is None

@@ -1,6 +1,8 @@
 """The loads the bench sends: simulated residents who wait for each reply (a closed loop),
 messages at a constant rate whether or not earlier ones were answered (an open loop), NLU
-parsing alone, and one resident over many conversation sessions. Each returns its figures."""
+parsing alone, and one resident over many conversation sessions or one long one. Each returns
+its figures. Every load talks as residents new to the database, so that a round does not carry
+on the conversations of the rounds before it."""
 
 from __future__ import annotations
 
@@ -66,18 +68,23 @@ async def closed_loop(url: str, residents: int, per_resident: int, texts: list[s
 async def open_loop(url: str, rate: float, seconds: float, texts: list[str]) -> dict:
     """Messages arrive at a constant rate whether or not earlier ones were answered."""
     latencies: list[float] = []
+    run_id = random.randrange(10**9)
     async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=200)) as client:
         tasks, started = [], time.monotonic()
         for i in range(int(rate * seconds)):
             await asyncio.sleep(max(0.0, started + i / rate - time.monotonic()))
-            tasks.append(asyncio.create_task(_post(client, url, f"rate-{i % 50}", texts[i % len(texts)], latencies)))
+            sender = f"rate-{run_id}-{i % 50}"
+            tasks.append(asyncio.create_task(_post(client, url, sender, texts[i % len(texts)], latencies)))
         await asyncio.gather(*tasks)
     return {"rate": rate, "messages": len(latencies), **percentiles(latencies)}
 
 
-async def long_history(url: str, token: str, texts: list[str], sessions: int = 10, per_session: int = 10) -> dict:
-    """One resident's message latency in the first and in the last of ``sessions`` conversation
-    sessions (each begun as after an hour's silence): does a long history slow a message down?"""
+async def long_history(
+    url: str, token: str, texts: list[str], sessions: int, per_session: int, window: int = 10
+) -> dict:
+    """One resident's message latency over their first and their last ``window`` messages, sent
+    in ``sessions`` conversation sessions (each begun as after an hour's silence) of
+    ``per_session`` messages: does a long history, or a long session, slow a message down?"""
     sender, latencies = f"history-{random.randrange(10**9)}", []
     async with httpx.AsyncClient(timeout=60) as client:
         for number in range(sessions):
@@ -94,13 +101,14 @@ async def long_history(url: str, token: str, texts: list[str], sessions: int = 1
                     )
                 ).raise_for_status()
             for i in range(per_session):
-                await _post(client, url, sender, texts[number * per_session + i], latencies)
-    first, last = sorted(latencies[:per_session]), sorted(latencies[-per_session:])
+                await _post(client, url, sender, texts[(number * per_session + i) % len(texts)], latencies)
+    first, last = sorted(latencies[:window]), sorted(latencies[-window:])
     return {
         "sessions": sessions,
         "per_session": per_session,
-        "first_session_p50_ms": round(first[len(first) // 2] * 1000, 1),
-        "last_session_p50_ms": round(last[len(last) // 2] * 1000, 1),
+        "window": window,
+        "first_p50_ms": round(first[len(first) // 2] * 1000, 1),
+        "last_p50_ms": round(last[len(last) // 2] * 1000, 1),
     }
 
 

@@ -46,6 +46,7 @@ def summarize(measured: dict[str, list[dict]], training: dict | None) -> dict:
         for name in ("bare", "bare without encoder")
     }
     summary["history"] = full[0]["history"]
+    summary["long_session"] = full[0]["long_session"]
     summary["edit_to_live_s"] = full[0]["edit_to_live_s"]
     summary["training_s"] = training
     return summary
@@ -80,12 +81,12 @@ def report(summary: dict, out_dir: Path) -> None:
     for name, label in (("bare", "with the encoder"), ("bare without encoder", "without the encoder")):
         parse = summary["parse"][name]
         print(f"NLU parse alone, {label}: p50 {_f(parse['p50_ms'], ' ms')}, p99 {_f(parse['p99_ms'], ' ms')}")
-    history = summary["history"]
-    print(
-        f"one resident, {history['sessions']} sessions of {history['per_session']} messages: p50 "
-        f"{history['first_session_p50_ms']:.0f} ms in the first session, {history['last_session_p50_ms']:.0f} ms "
-        "in the last"
-    )
+    for history in (summary["history"], summary["long_session"]):
+        print(
+            f"one resident, {history['sessions']} session(s) of {history['per_session']} messages: p50 "
+            f"{history['first_p50_ms']:.0f} ms over the first {history['window']} messages, "
+            f"{history['last_p50_ms']:.0f} ms over the last {history['window']}"
+        )
     for name, sizes in summary["rss_mb"].items():
         print(f"resident set size (MB), {name}: " + "; ".join(f"{k} {_f(v)}" for k, v in sizes.items()))
     training = summary["training_s"]

@@ -25,7 +25,7 @@ from config.settings import PROJECT_ROOT, VAR, Settings
 from ops.bench.load import closed_loop, long_history, open_loop, parse_only, questions
 from ops.bench.probes import edit_to_live, rss_mb
 from ops.bench.report import report, summarize
-from ops.servers import PLAIN_RASA, Servers, free_port, rasa_run, running, running_core, server_env
+from ops.servers import PLAIN_RASA, Servers, free_ports, rasa_run, running, running_core, server_env
 from storage.db import Database
 
 CONCURRENCY = (1, 10, 50)
@@ -36,12 +36,12 @@ CONFIGURATIONS = ("full", "default", "bare", "bare without encoder")
 @contextlib.contextmanager
 def _bare(model: Path, settings: Settings) -> Iterator[Servers]:
     """A rasa run of ``model`` with no action server and Rasa's default stores."""
-    port = free_port()
+    port, action_port, model_port = free_ports(3)
     no_endpoints = VAR / "bench-no-endpoints.yml"
     no_endpoints.parent.mkdir(parents=True, exist_ok=True)
     no_endpoints.write_text("{}\n")
     url = f"http://127.0.0.1:{port}"
-    env = {**server_env(settings, free_port(), free_port()), "SANIC_WORKERS": "1"}
+    env = {**server_env(settings, action_port, model_port), "SANIC_WORKERS": "1"}
     token = settings.rasa_api_token()
     command = rasa_run(model, port, token, "--endpoints", str(no_endpoints), rasa=PLAIN_RASA)
     with running({"Rasa server": (command, url + "/")}, env, url, VAR / "log", 240) as servers:
@@ -51,9 +51,9 @@ def _bare(model: Path, settings: Settings) -> Iterator[Servers]:
 
 def _servers(name: str, model: Path, reference: Path, settings: Settings) -> contextlib.AbstractContextManager:
     if name == "full":
-        return running_core(model, settings, free_port(), free_port(), timeout=240)
+        return running_core(model, settings, *free_ports(2), timeout=240)
     if name == "default":
-        return running_core(model, settings, free_port(), free_port(), timeout=240, rasa_defaults=True)
+        return running_core(model, settings, *free_ports(2), timeout=240, rasa_defaults=True)
     return _bare(model if name == "bare" else reference, settings)
 
 
@@ -67,7 +67,8 @@ def _measure(name: str, servers: Servers, texts: list[str], per_resident: int, d
     if name == "full":
         figures["rate"] = asyncio.run(open_loop(url, TARGET_RATE, 15, texts))
         if first:  # figures that do not vary with the machine's load: once is enough
-            figures["history"] = asyncio.run(long_history(url, servers.token, texts))
+            figures["history"] = asyncio.run(long_history(url, servers.token, texts, sessions=10, per_session=10))
+            figures["long_session"] = asyncio.run(long_history(url, servers.token, texts, sessions=1, per_session=150))
             figures["edit_to_live_s"] = round(asyncio.run(edit_to_live(url, db)), 3)
     return figures
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from config.settings import Settings
-from ops.servers import free_port, running_core
+from ops.servers import free_ports, running_core
 from ops.training import prepare
 from storage.db import Database
 from tests.integration.console_helpers import browser, served_console  # noqa: F401 - fixtures of the console tests
@@ -65,12 +65,13 @@ def core(tmp_path_factory) -> Iterator[Core]:
     in Redis; the settings reach the servers through their environment (ops/servers.py)."""
     settings = isolated_settings(tmp_path_factory)
     model = prepare(Database(settings.database_url))  # trains only if the training inputs changed
+    rasa_port, action_port, model_port = free_ports(3)
     with running_core(
         model,
         settings,
-        rasa_port=free_port(),
-        action_port=free_port(),
-        model_port=free_port(),
+        rasa_port=rasa_port,
+        action_port=action_port,
+        model_port=model_port,
         log_dir=tmp_path_factory.mktemp("logs"),
     ) as servers:
         pids = {name: process.pid for name, process in servers.processes.items()}

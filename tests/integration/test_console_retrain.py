@@ -25,7 +25,7 @@ from knowledge.models import Consultation, TrainingRun
 from knowledge.records import sender_hash
 from knowledge.releases import model_key_of
 from knowledge.revisions import newest
-from ops.servers import free_port, running_core
+from ops.servers import free_ports, running_core
 from ops.training import prepare
 from storage.db import Database
 from tests.integration.conftest import Core
@@ -76,7 +76,7 @@ def own_core(tmp_path_factory) -> Core:
     )
     model = prepare(Database(settings.database_url))
     logs = tmp_path_factory.mktemp("retrain-logs")
-    ports = dict(rasa_port=free_port(), action_port=free_port(), model_port=free_port())
+    ports = dict(zip(("rasa_port", "action_port", "model_port"), free_ports(3), strict=True))
     with running_core(model, settings, log_dir=logs, **ports) as servers:
         yield Core(servers.url, settings.database_url, model, settings, servers.model_url)
 

@@ -13,7 +13,7 @@ from handoff.cases import HANDOFF_KEY
 from handoff.models import Case
 from knowledge.content import read_content
 from knowledge.models import Entry, Feedback
-from ops.servers import free_port, running_core
+from ops.servers import free_ports, running_core
 from storage.db import Database
 
 EXAMPLES = {s.slug: s.examples for s in read_content()}
@@ -166,8 +166,9 @@ def test_another_rasa_server_continues_the_conversation_as_after_a_restart(core,
     offer it made."""
     assert "要，请法律顾问联系我" in buttons(core.say(sender, "醉驾被查到会不会坐牢"))
     one_worker = dataclasses.replace(core.settings, rasa_workers=1)
+    rasa_port, action_port, model_port = free_ports(3)
     with running_core(
-        core.model, one_worker, rasa_port=free_port(), action_port=free_port(), model_port=free_port(), log_dir=tmp_path
+        core.model, one_worker, rasa_port=rasa_port, action_port=action_port, model_port=model_port, log_dir=tmp_path
     ) as fresh:
         reply = httpx.post(
             f"{fresh.url}/webhooks/rest/webhook", json={"sender": sender, "message": "/affirm"}, timeout=60

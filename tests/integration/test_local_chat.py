@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 from config.settings import PROJECT_ROOT
-from ops.servers import free_port
+from ops.servers import free_ports
 from texts.residents import LOCAL_CHAT_WELCOME
 
 
@@ -35,7 +35,8 @@ def _wait(condition, timeout: float, what: str) -> float:
 
 
 def test_ctrl_c_stops_the_servers_at_once_and_the_chat_starts_without_warnings(tmp_path: Path):
-    ports = {name: free_port() for name in ("rasa", "action", "model", "console")}
+    names = ("rasa", "action", "model", "console")
+    ports = dict(zip(names, free_ports(len(names)), strict=True))
     env = {
         **{k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"},
         "DATABASE_URL": f"sqlite:///{tmp_path / 'legalbot.db'}",
@@ -59,7 +60,9 @@ def test_ctrl_c_stops_the_servers_at_once_and_the_chat_starts_without_warnings(t
             stderr=stderr,
         )
         try:
-            _wait(lambda: LOCAL_CHAT_WELCOME in out.read_text(), 900, f"the chat did not open:\n{err.read_text()}")
+            opened = lambda: LOCAL_CHAT_WELCOME in out.read_text()  # noqa: E731
+            _wait(lambda: opened() or process.poll() is not None, 900, f"the chat did not open:\n{err.read_text()}")
+            assert opened(), f"legalbot run ended ({process.returncode}) before the chat opened:\n{err.read_text()}"
             assert all(_listening(port) for port in ports.values())
             process.send_signal(signal.SIGINT)
             try:

@@ -17,7 +17,7 @@ import pytest
 
 from bot.forget import Forgetting
 from ops.retention import Retention, prune_all
-from ops.servers import free_port, running_core
+from ops.servers import free_ports, running_core
 from ops.training import prepare
 from storage.db import Database, utcnow
 from storage.privacy import mask, mask_logs
@@ -41,7 +41,7 @@ def logged_core(tmp_path_factory) -> Iterator[tuple[Core, Path]]:
         # one Rasa worker is enough here, and loads sooner on a busy machine
         settings = isolated_settings(tmp_path_factory, rasa_workers=1)
         model = prepare(Database(settings.database_url))
-        ports = {"rasa_port": free_port(), "action_port": free_port(), "model_port": free_port()}
+        ports = dict(zip(("rasa_port", "action_port", "model_port"), free_ports(3), strict=True))
         with running_core(model, settings, log_dir=logs, timeout=600, **ports) as servers:
             yield Core(servers.url, settings.database_url, model, settings, servers.model_url), logs
 

@@ -13,7 +13,7 @@ import httpx
 
 from bot.telegram.delivery import send
 from config.settings import PROJECT_ROOT, TelegramSettings
-from ops.servers import free_port
+from ops.servers import free_port, free_ports
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.integration.telegram_helpers import (
     channel_running,
@@ -102,7 +102,7 @@ def test_a_long_answer_is_split_at_paragraphs_under_the_limit(core):
 def test_the_documented_run_command_starts_the_telegram_channel(core, tmp_path):
     """As a new user would: TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL set, `legalbot run`; the
     knowledge console is served beside it."""
-    console_port = free_port()
+    console_port, rasa_port, action_port, model_port = free_ports(4)
 
     async def scenario():
         async with FakeTelegram() as api:
@@ -110,9 +110,9 @@ def test_the_documented_run_command_starts_the_telegram_channel(core, tmp_path):
                 **os.environ,
                 "TELEGRAM_BOT_TOKEN": TOKEN,
                 "TELEGRAM_API_BASE_URL": api.base_url,
-                "RASA_PORT": str(free_port()),
-                "ACTION_PORT": str(free_port()),
-                "LEGALBOT_MODEL_PORT": str(free_port()),
+                "RASA_PORT": str(rasa_port),
+                "ACTION_PORT": str(action_port),
+                "LEGALBOT_MODEL_PORT": str(model_port),
                 "LEGALBOT_CONSOLE_PORT": str(console_port),
                 "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
             }
