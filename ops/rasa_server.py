@@ -126,15 +126,17 @@ def _read_session(store: SQLTrackerStore, session: Any, sender_id: str, cached: 
             and all(row.type_name != SessionStarted.type_name for row in new)
             and (cached.started_at is None or all(row.timestamp >= cached.started_at for row in new))
         ):
-            events = deserialise_events([json.loads(row.data) for row in new])
             last_id = new[-1].id if new else cached.last_id
-            return cached._replace(last_id=last_id, events=cached.events + tuple(events))
+            return cached._replace(last_id=last_id, events=cached.events + _events(new))
     rows = store._event_query(session, sender_id, fetch_events_from_all_sessions=False).with_entities(*columns).all()
     if not rows:
         return None
     starts = [row.timestamp for row in rows if row.type_name == SessionStarted.type_name]
-    events = deserialise_events([json.loads(row.data) for row in rows])
-    return Session(rows[0].id, rows[-1].id, max(starts) if starts else None, tuple(events))
+    return Session(rows[0].id, rows[-1].id, max(starts) if starts else None, _events(rows))
+
+
+def _events(rows: list[Any]) -> tuple[Event, ...]:
+    return tuple(deserialise_events([json.loads(row.data) for row in rows]))
 
 
 def read_only_new_events() -> None:

@@ -76,8 +76,10 @@ def own_core(tmp_path_factory) -> Core:
     )
     model = prepare(Database(settings.database_url))
     logs = tmp_path_factory.mktemp("retrain-logs")
-    ports = dict(zip(("rasa_port", "action_port", "model_port"), free_ports(3), strict=True))
-    with running_core(model, settings, log_dir=logs, **ports) as servers:
+    rasa_port, action_port, model_port = free_ports(3)
+    with running_core(
+        model, settings, log_dir=logs, rasa_port=rasa_port, action_port=action_port, model_port=model_port
+    ) as servers:
         yield Core(servers.url, settings.database_url, model, settings, servers.model_url)
 
 

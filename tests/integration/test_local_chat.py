@@ -48,6 +48,10 @@ def test_ctrl_c_stops_the_servers_at_once_and_the_chat_starts_without_warnings(t
         "PYTHONUNBUFFERED": "1",
     }
     out, err = tmp_path / "stdout", tmp_path / "stderr"
+
+    def opened() -> bool:
+        return LOCAL_CHAT_WELCOME in out.read_text()
+
     command = [sys.executable, "-m", "ops.cli", "run", "--port", str(ports["rasa"])]
     with out.open("w") as stdout, err.open("w") as stderr:
         process = subprocess.Popen(
@@ -60,7 +64,6 @@ def test_ctrl_c_stops_the_servers_at_once_and_the_chat_starts_without_warnings(t
             stderr=stderr,
         )
         try:
-            opened = lambda: LOCAL_CHAT_WELCOME in out.read_text()  # noqa: E731
             _wait(lambda: opened() or process.poll() is not None, 900, f"the chat did not open:\n{err.read_text()}")
             assert opened(), f"legalbot run ended ({process.returncode}) before the chat opened:\n{err.read_text()}"
             assert all(_listening(port) for port in ports.values())

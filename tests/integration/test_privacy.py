@@ -41,8 +41,16 @@ def logged_core(tmp_path_factory) -> Iterator[tuple[Core, Path]]:
         # one Rasa worker is enough here, and loads sooner on a busy machine
         settings = isolated_settings(tmp_path_factory, rasa_workers=1)
         model = prepare(Database(settings.database_url))
-        ports = dict(zip(("rasa_port", "action_port", "model_port"), free_ports(3), strict=True))
-        with running_core(model, settings, log_dir=logs, timeout=600, **ports) as servers:
+        rasa_port, action_port, model_port = free_ports(3)
+        with running_core(
+            model,
+            settings,
+            log_dir=logs,
+            timeout=600,
+            rasa_port=rasa_port,
+            action_port=action_port,
+            model_port=model_port,
+        ) as servers:
             yield Core(servers.url, settings.database_url, model, settings, servers.model_url), logs
 
 
