@@ -8,12 +8,19 @@ Rasa's internal cache cannot reuse a stale tokenizer.
 
 `without_encoder()` writes the same pipeline without the sentence encoder and what reads it, the
 reference `legalbot eval` and `legalbot bench` put beside the served model.
+
+The same inputs do not give the same model on every machine: TensorFlow's matrix products
+(oneDNN) pick their kernels by the CPU's instruction sets, and their different rounding sends
+training down another path (2026-12-07: on one machine two trainings were bit for bit the same,
+one with oneDNN capped at AVX2 was not; README, "Routing"). So the training record says which
+machine trained the model, and `legalbot eval` prints it beside the figures.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import platform
 import subprocess
 import sys
 import time
@@ -114,7 +121,8 @@ def train(force: bool = False, config: Path = CONFIG, env: dict[str, str] | None
         stderr=subprocess.STDOUT if log else None,
         env=env,
     )
-    training_record(path).write_text(json.dumps({"seconds": round(time.monotonic() - started, 1)}))
+    record = {"seconds": round(time.monotonic() - started, 1), "machine": this_machine()}
+    training_record(path).write_text(json.dumps(record))
     for old in sorted(MODELS_DIR.glob("legalbot-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP_MODELS]:
         old.unlink()
         training_record(old).unlink(missing_ok=True)
@@ -122,5 +130,32 @@ def train(force: bool = False, config: Path = CONFIG, env: dict[str, str] | None
 
 
 def training_record(model: Path) -> Path:
-    """Where the time a model took to train is kept (read by `legalbot bench`)."""
+    """Where the time a model took to train and the machine it trained on are kept (read by
+    `legalbot bench` and `legalbot eval`)."""
     return model.with_name(model.name.removesuffix(".tar.gz") + ".train.json")
+
+
+#: The instruction sets whose presence changes the kernels TensorFlow's oneDNN chooses.
+KERNEL_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "amx_int8", "amx_bf16")
+
+
+def this_machine(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
+    """The CPU's model name, its cores and the instruction sets among KERNEL_FLAGS it has."""
+    if not cpuinfo.exists():  # not Linux
+        return f"{platform.machine()}, instruction sets unknown"
+    lines = cpuinfo.read_text().splitlines()
+    first: dict[str, str] = {}  # the first core's fields (every core lists the same)
+    for line in lines:
+        name, _, value = line.partition(":")
+        first.setdefault(name.strip(), value.strip())
+    flags = set(first.get("flags", "").split())
+    cores = sum(line.startswith("processor") for line in lines)
+    kernels = " ".join(flag for flag in KERNEL_FLAGS if flag in flags) or "no AVX2"
+    return f"{first.get('model name', platform.machine())}, {cores} core{'s' * (cores != 1)}, {kernels}"
+
+
+def trained_on(model: Path) -> str:
+    """The machine that trained ``model``, as its training record tells (older records do not)."""
+    record = training_record(model)
+    machine = json.loads(record.read_text()).get("machine") if record.exists() else None
+    return machine or "not recorded"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from config.settings import PROJECT_ROOT, Settings
 from knowledge.statutes import find_article
-from nlu.train import train, without_encoder
+from nlu.train import this_machine, train, trained_on, without_encoder
 from ops.batch_route import BatchRouter, run
 from ops.training import prepare
 from storage.db import Database
@@ -64,6 +64,7 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
         print(f"No evaluation data at {', '.join(missing) or ', '.join(map(str, DEFAULT_EVAL))}", file=sys.stderr)
         return 1
     model = _model(args, db)
+    print(f"model {model.name}, trained on {trained_on(model)}; evaluated on {this_machine()}")
     if args.statutes:
         evaluate_statutes(model, db, files[0])
         return 0

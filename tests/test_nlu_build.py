@@ -74,3 +74,25 @@ def test_the_model_without_the_encoder_is_the_same_pipeline_less_the_encoder():
     reference = [c["name"] for c in yaml.safe_load(without_encoder().read_text(encoding="utf-8"))["pipeline"]]
     assert set(ENCODER_COMPONENTS) <= set(served)
     assert reference == [name for name in served if name not in ENCODER_COMPONENTS]
+
+
+def test_the_training_machine_is_named_by_the_instruction_sets_that_choose_kernels(tmp_path):
+    from nlu.train import this_machine
+
+    core = "processor\t: {n}\nmodel name\t: Example CPU\nflags\t\t: fpu sse2 avx2 fma avx512f amx_tile\n\n"
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(core.format(n=0) + core.format(n=1))
+    assert this_machine(cpuinfo) == "Example CPU, 2 cores, avx2 avx512f amx_tile"
+    cpuinfo.write_text("processor\t: 0\nmodel name\t: Old CPU\nflags\t\t: fpu sse2 avx\n")
+    assert this_machine(cpuinfo) == "Old CPU, 1 core, no AVX2"
+
+
+def test_the_training_record_tells_the_machine_and_an_older_record_says_it_is_not_recorded(tmp_path):
+    from nlu.train import trained_on, training_record
+
+    model = tmp_path / "legalbot-abc.tar.gz"
+    assert trained_on(model) == "not recorded"  # no record at all
+    training_record(model).write_text('{"seconds": 12.5}')
+    assert trained_on(model) == "not recorded"
+    training_record(model).write_text('{"seconds": 12.5, "machine": "Example CPU, 2 cores, avx2"}')
+    assert trained_on(model) == "Example CPU, 2 cores, avx2"
