@@ -135,7 +135,14 @@ def training_record(model: Path) -> Path:
     return model.with_name(model.name.removesuffix(".tar.gz") + ".train.json")
 
 
-#: The instruction sets whose presence changes the kernels TensorFlow's oneDNN chooses.
+def read_training_record(model: Path) -> dict:
+    """What ``model``'s training record holds (empty for a model trained before records existed)."""
+    record = training_record(model)
+    return json.loads(record.read_text()) if record.exists() else {}
+
+
+#: The instruction sets oneDNN chooses its kernels by. Of these, AVX2 against AVX-512 changed the
+#: trained model on 2026-12-07's machine and AMX did not; all are named so a record tells.
 KERNEL_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "amx_int8", "amx_bf16")
 
 
@@ -156,6 +163,4 @@ def this_machine(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
 
 def trained_on(model: Path) -> str:
     """The machine that trained ``model``, as its training record tells (older records do not)."""
-    record = training_record(model)
-    machine = json.loads(record.read_text()).get("machine") if record.exists() else None
-    return machine or "not recorded"
+    return read_training_record(model).get("machine") or "not recorded"

@@ -3,12 +3,11 @@ a warm one (only new or changed examples would be): the model is trained twice, 
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 
-from nlu.train import train, training_record
+from nlu.train import read_training_record, train
 
 
 def training_times() -> dict[str, float]:
@@ -17,5 +16,5 @@ def training_times() -> dict[str, float]:
         times = {}
         for state in ("cold cache", "warm cache"):
             model = train(force=True, env=env)
-            times[state] = json.loads(training_record(model).read_text())["seconds"]
+            times[state] = read_training_record(model)["seconds"]
     return times
