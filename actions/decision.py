@@ -220,7 +220,7 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
         return Decision("smalltalk", Action.smalltalk, confidence=confidence, intent=intent)
     if intent == "out_of_scope":
         return Decision("out_of_scope", Action.out_of_scope, confidence=confidence, intent=intent)
-    if intent == "other_legal" or is_other_law(topic, text):
+    if intent == "other_legal" or is_other_law(topic, text, parse):
         return Decision(
             "other.legal", Action.handoff, confidence=confidence, reason=HandoffReason.other_legal, intent=intent
         )

@@ -1,4 +1,8 @@
-"""Questions of another law than the Civil Code, named in its own words: crime and punishment,
+"""Questions of another law than the Civil Code, found two ways. By meaning: the message is at
+least as close to the examples of the other_legal intent (nlu/general.yml) as to the examples of
+any entry, both by the mean of their three nearest (nlu/matcher.py), and the classifier counts
+other law among its likeliest intents, even when it ranks one of the assistant's topics first or is
+too unsure to choose. And named in its own words: crime and punishment,
 administrative review and suits, government information, intellectual property, tax, companies
 and shareholdings, insurance, travel agencies, which court hears a case, shipping, waste. The
 classifier's other_legal intent catches most of them; these words make sure that a question the
@@ -11,6 +15,10 @@ assistant's own, and so is whether someone with a criminal record may stand for 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+
+from actions.entry_choice import is_vague
+from nlu.parse import ENTRY_MATCHES, OTHER_LAW_MATCH
 
 OTHER_LAW = re.compile(
     "|".join(
@@ -37,7 +45,25 @@ OTHER_LAW = re.compile(
 #: defendant, a candidate's criminal record or bribery at an election.
 KEPT = {"service.legal_aid", "election.committee"}
 
+#: How many of the classifier's likeliest intents may hold other_legal for nearness to count.
+LIKELIEST_INTENTS = 3
 
-def is_other_law(topic: str | None, text: str) -> bool:
-    """The question names another law, and the classifier did not take it for legal aid or an election."""
-    return topic not in KEPT and bool(OTHER_LAW.search(text))
+
+def near_other_law(text: str, parse: Mapping) -> bool:
+    """The message's three nearest other-law examples are as close as the closest entry's three,
+    and other_legal is among the classifier's LIKELIEST_INTENTS (its fallback aside), and the
+    message is more than a word or two. A message that says little (我想了解一下, 咨询) is about as
+    near to any set, and its nearest may be other law's by chance. No exception for legal aid or
+    elections here: their entries' own examples are in the comparison, and a question of copyright
+    the classifier took for an election is still one."""
+    other_law, entries = parse.get(OTHER_LAW_MATCH), parse.get(ENTRY_MATCHES) or []
+    if other_law is None or not entries or other_law < entries[0]["top3"] or is_vague(text):
+        return False
+    likeliest = [r.get("name") for r in parse.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    return "other_legal" in likeliest[:LIKELIEST_INTENTS]
+
+
+def is_other_law(topic: str | None, text: str, parse: Mapping) -> bool:
+    """The question is near other-law examples, or names another law and the classifier did not
+    take it for legal aid or an election."""
+    return near_other_law(text, parse) or (topic not in KEPT and bool(OTHER_LAW.search(text)))

@@ -8,6 +8,9 @@ example sets (nlu/safety.yml), and adds the results to the parse:
                                closeness the entry choice scores: actions/entry_choice.py)
     parse["safety"] = {"danger": cosine, "needs_person": cosine, "ordinary": cosine}  (the best
                        cosine to each curated set)
+    parse["other_law_match"] = mean cosine of the three nearest examples of the other_legal intent
+                               (questions of another law, nlu/general.yml), to set beside the
+                               closest entry's "top3"
 
 Rasa returns what a component sets with ``add_to_output`` in the parse result, keeps it in the
 tracker's user event, and the action server reads it as ``tracker.latest_message``: the decision
@@ -27,15 +30,16 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from config.settings import PROJECT_ROOT, Settings
 from nlu import encoder
-from nlu.parse import ENTRY_MATCHES, SAFETY, SAFETY_SETS
+from nlu.parse import ENTRY_MATCHES, OTHER_LAW_MATCH, SAFETY, SAFETY_SETS
 
 SAFETY_FILE = PROJECT_ROOT / "nlu" / "safety.yml"
+OTHER_LAW_INTENT = "other_legal"
 
 
 def sentence_vector(message: Message) -> np.ndarray | None:
@@ -50,7 +54,8 @@ def read_safety_sets(path: Path = SAFETY_FILE) -> dict[str, list[str]]:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class ExampleMatcher(GraphComponent):
-    """Nearest example questions by entry, and nearness to the curated safety sets."""
+    """Nearest example questions by entry, nearness to the curated safety sets and to the examples
+    of questions of another law."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -70,6 +75,7 @@ class ExampleMatcher(GraphComponent):
         slugs = sorted({label.removeprefix("entry:") for label in self._labels if label.startswith("entry:")})
         self._groups = [(slug, np.flatnonzero(self._labels == f"entry:{slug}")) for slug in slugs]
         self._safety = {name: np.flatnonzero(self._labels == f"safety:{name}") for name in SAFETY_SETS}
+        self._other_law = np.flatnonzero(self._labels == "other_law")
 
     @classmethod
     def create(
@@ -85,9 +91,14 @@ class ExampleMatcher(GraphComponent):
         vectors, labels = [], []
         for message in training_data.intent_examples:
             key, vector = message.get(INTENT_RESPONSE_KEY), sentence_vector(message)
-            if key and "/" in key and vector is not None:
+            if vector is None:
+                continue
+            if key and "/" in key:
                 vectors.append(vector)
                 labels.append("entry:" + key.split("/", 1)[1])
+            elif message.get(INTENT) == OTHER_LAW_INTENT:
+                vectors.append(vector)
+                labels.append("other_law")
         cache = encoder.EmbeddingCache(Settings.from_env().embedding_cache)
         for name, texts in read_safety_sets().items():
             vectors.extend(cache.embed(texts))
@@ -122,6 +133,9 @@ class ExampleMatcher(GraphComponent):
             message.set(ENTRY_MATCHES, self._closest_entries(similarity), add_to_output=True)
             safety = {name: round(float(similarity[rows].max(initial=-1.0)), 4) for name, rows in self._safety.items()}
             message.set(SAFETY, safety, add_to_output=True)
+            if self._other_law.size:
+                other_law = np.sort(similarity[self._other_law])[::-1][:3]
+                message.set(OTHER_LAW_MATCH, round(float(other_law.mean()), 4), add_to_output=True)
         return messages
 
     def _closest_entries(self, similarity: np.ndarray) -> list[dict]:

@@ -287,6 +287,53 @@ def test_a_question_of_another_law_the_classifier_took_for_one_of_our_topics_goe
     assert (d.topic, d.action, d.entry, d.reason) == ("other.legal", "handoff", None, "other_legal")
 
 
+BESIDE_OTHER_LAW = [("kb_civil_inheritance", 0.9), ("kb_civil_marriage", 0.05), ("other_legal", 0.03)]
+
+
+@pytest.mark.parametrize(
+    ("text", "other_law", "ranking", "referred"),
+    [
+        ("书的责任编辑算不算作者", 0.91, BESIDE_OTHER_LAW, True),  # nearer other law's examples
+        ("书的责任编辑算不算作者", 0.90, BESIDE_OTHER_LAW, True),  # as near
+        ("书的责任编辑算不算作者", 0.88, BESIDE_OTHER_LAW, False),  # an entry's examples are nearer
+        ("书的责任编辑算不算作者", None, BESIDE_OTHER_LAW, False),  # no matcher: the words alone decide
+        # the classifier does not count other law among its three likeliest (its fallback aside)
+        (
+            "书的责任编辑算不算作者",
+            0.91,
+            [*BESIDE_OTHER_LAW[:2], ("kb_civil_general", 0.02), ("other_legal", 0.01)],
+            False,
+        ),
+        ("书的责任编辑算不算作者", 0.91, [("nlu_fallback", 0.45), *BESIDE_OTHER_LAW], True),
+        ("咨询", 0.91, BESIDE_OTHER_LAW, False),  # a word or two says too little to refer it
+    ],
+)
+def test_a_question_nearer_the_examples_of_another_law_than_any_entry_goes_to_a_person(
+    text, other_law, ranking, referred
+):
+    """No word of OTHER_LAW in these, so only the meaning can refer them."""
+    intent = ranking[0][0]
+    message = parse(text, intent, ranking[0][1], ranking=ranking, selector=[(kb("inherit-legal-order"), 0.9)])
+    message["entry_matches"] = [{"entry": "inherit-legal-order", "similarity": 0.93, "top3": 0.90, "z": 3.0}]
+    if other_law is not None:
+        message["other_law_match"] = other_law
+    d = decide(message, ENTRIES)
+    if referred:
+        assert (d.topic, d.action, d.entry, d.reason) == ("other.legal", "handoff", None, "other_legal")
+    else:
+        assert d.reason is None and d.action in ("answer", "clarify")
+
+
+def test_nearness_to_other_law_refers_a_question_the_classifier_took_for_an_election():
+    """No exception for elections by meaning (a performer's rights are no election question); the
+    exception stays for the words (a candidate's criminal record)."""
+    ranking = [("kb_election_committee", 0.56), ("other_legal", 0.17)]
+    message = parse("单位安排我演出，录像的权利归边个", "kb_election_committee", 0.56, ranking=ranking)
+    message["entry_matches"] = [{"entry": "inherit-legal-order", "similarity": 0.93, "top3": 0.90, "z": 3.0}]
+    message["other_law_match"] = 0.91
+    assert decide(message, ENTRIES).reason == "other_legal"
+
+
 @pytest.mark.parametrize(
     "text, intent",
     [

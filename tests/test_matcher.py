@@ -2,12 +2,13 @@
 come in the order the decision scores them, by the mean of their three nearest examples."""
 
 import numpy as np
+import pytest
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.matcher import ExampleMatcher
-from nlu.parse import ENTRY_MATCHES, SAFETY
+from nlu.parse import ENTRY_MATCHES, OTHER_LAW_MATCH, SAFETY
 
 
 def unit(*values: float) -> list[float]:
@@ -55,3 +56,21 @@ def test_safety_nearness_is_the_best_cosine_to_each_curated_set():
     )
     safety = matches(component, unit(0, 1, 0)).get(SAFETY)
     assert safety == {"danger": 1.0, "needs_person": 0.0, "ordinary": 0.0}
+
+
+def test_other_law_nearness_is_the_mean_of_the_three_nearest_other_law_examples():
+    component = matcher(
+        {
+            "entry:any": [unit(1, 0, 0)] * 3,
+            "other_law": [unit(0, 1, 0), unit(0, 1, 0), unit(1, 1, 0), unit(0, 0, 1)],
+        },
+        entries=5,
+    )
+    message = matches(component, unit(0, 1, 0))
+    assert message.get(OTHER_LAW_MATCH) == pytest.approx((1 + 1 + 2**-0.5) / 3, abs=1e-4)
+    assert message.get(ENTRY_MATCHES)[0]["top3"] == 0.0
+
+
+def test_a_model_without_other_law_examples_adds_no_other_law_nearness():
+    message = matches(matcher({"entry:any": [unit(1, 0, 0)] * 3}, entries=5), unit(0, 1, 0))
+    assert message.get(OTHER_LAW_MATCH) is None

@@ -37,6 +37,18 @@ def test_route_writes_one_line_per_input_in_order_with_the_contract_fields(core)
         assert set(record) >= {"text", "topic", "action", "entry", "citations", "confidence"}
 
 
+def test_route_refers_questions_nearer_the_examples_of_another_law_than_any_entry(core):
+    """No word of actions/other_law.py names another law in these, and the classifier ranks one of
+    the assistant's topics first: before the example matcher compared them with the other-law
+    examples, each got a clarifying question offering entries (a tourism question offered elderly
+    rights, a performer's rights inheritance)."""
+    questions = ["导游要负啲咩责任", "一间厂生产的产品要达到什么质量标准", "单位安排我演出，录像的权利归边个"]
+    stdin = "".join(json.dumps({"text": q}, ensure_ascii=False) + "\n" for q in questions)
+    out = run(core, ["route", "--model", str(core.model)], stdin).stdout.splitlines()
+    decisions = [(r["topic"], r["action"], r["entry"]) for r in map(json.loads, out)]
+    assert decisions == [("other.legal", "handoff", None)] * len(questions)
+
+
 def test_the_local_chat_shows_buttons_as_numbers_and_sends_the_chosen_payload(core):
     out = run(core, ["chat", "--url", core.url], "你好\n民法典第1134条\n醉驾被查到会不会坐牢\n2\n/quit\n").stdout
     assert "您好" in out

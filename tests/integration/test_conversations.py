@@ -94,6 +94,12 @@ def test_other_legal_questions_are_offered_a_person_who_gets_the_transcript(core
     assert case.transcript[0] == {**case.transcript[0], "from": "resident", "text": "醉驾被查到会不会坐牢"}
 
 
+def test_a_question_near_the_examples_of_another_law_is_offered_a_person_on_the_live_path(core, sender):
+    """The nearness the model's example matcher adds to the parse reaches the action server."""
+    reply = core.say(sender, "导游要负啲咩责任")
+    assert "超出" in texts(reply) and "要，请法律顾问联系我" in buttons(reply)
+
+
 def test_declining_the_person_opens_no_case(core, sender):
     core.say(sender, "醉驾被查到会不会坐牢")
     assert "还有其他问题" in texts(core.say(sender, "/deny"))
