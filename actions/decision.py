@@ -21,6 +21,7 @@ from actions.entry_choice import (
     Candidate,
     candidates,
     choose,
+    intent_ranking,
     is_vague,
     offer_both,
     selector_ranking,
@@ -103,14 +104,9 @@ def topic_of_article(law: str, number: int) -> str:
     return next((topic for key, topic in _LAW_TOPICS if key in law), "other.legal")
 
 
-def _intent_ranking(parse: Mapping) -> list[tuple[str, float]]:
-    ranking = parse.get("intent_ranking") or [parse.get("intent") or {}]
-    return [(r.get("name") or "", float(r.get("confidence") or 0.0)) for r in ranking]
-
-
 def _best_topic(parse: Mapping) -> tuple[str | None, float]:
     """The most likely knowledge topic, looking past nlu_fallback and general intents."""
-    for name, confidence in _intent_ranking(parse):
+    for name, confidence in intent_ranking(parse):
         topic = topic_for_intent(name)
         if topic:
             return topic, confidence
@@ -121,7 +117,7 @@ def _request_topic(parse: Mapping) -> str:
     """The topic of a request for a person: the matter the message names when the classifier ranks
     it above the bare request (离婚的事我想找律师); otherwise "other.legal", and the action takes
     the conversation's last question ("转人工" right after asking about proxy voting)."""
-    for name, confidence in _intent_ranking(parse):
+    for name, confidence in intent_ranking(parse):
         if name == "request_human":
             break
         topic = topic_for_intent(name)
@@ -134,7 +130,7 @@ def _short_smalltalk(text: str, parse: Mapping) -> str | None:
     """The small-talk intent of a short message the fallback caught, if it is its likeliest."""
     if not is_vague(text):
         return None
-    likeliest = next(((n, c) for n, c in _intent_ranking(parse) if n != "nlu_fallback"), None)
+    likeliest = next(((n, c) for n, c in intent_ranking(parse) if n != "nlu_fallback"), None)
     if likeliest and likeliest[0] in SMALLTALK_INTENTS and likeliest[1] >= SMALLTALK_FLOOR:
         return likeliest[0]
     return None

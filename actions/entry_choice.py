@@ -9,7 +9,7 @@ with the entry that answers it — not the held-out paraphrases that `legalbot e
 the most questions answered outright while the outright answers stay right at least nine times
 in ten, with room for a retraining (which moves precision by about 0.02). On 246 entries
 (2026-12-06 night): 0.875 outright at 0.919 at a margin of 0.002; 0.001 gave 0.896 at 0.902,
-one wrong answer from the line. Earlier choices and the tables behind them: README, *Routing*.
+one wrong answer from the line. Earlier choices and the tables behind them: docs/measurements.md, *Routing*.
 """
 
 from __future__ import annotations
@@ -62,6 +62,12 @@ class Candidate:
         if not self.similarity:  # a model without the sentence encoder: the selector alone
             return self.selector
         return SIMILARITY_WEIGHT * self.similarity + (1 - SIMILARITY_WEIGHT) * self.selector
+
+
+def intent_ranking(parse: Mapping) -> list[tuple[str, float]]:
+    """The classifier's intents, likeliest first (the top intent alone if the parse has no ranking)."""
+    ranking = parse.get("intent_ranking") or [parse.get("intent") or {}]
+    return [(r.get("name") or "", float(r.get("confidence") or 0.0)) for r in ranking]
 
 
 def selector_ranking(parse: Mapping) -> list[tuple[str, float]]:

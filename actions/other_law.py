@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from actions.entry_choice import is_vague
+from actions.entry_choice import intent_ranking, is_vague
 from nlu.parse import ENTRY_MATCHES, OTHER_LAW_MATCH
 
 OTHER_LAW = re.compile(
@@ -59,7 +59,7 @@ def near_other_law(text: str, parse: Mapping) -> bool:
     other_law, entries = parse.get(OTHER_LAW_MATCH), parse.get(ENTRY_MATCHES) or []
     if other_law is None or not entries or other_law < entries[0]["top3"] or is_vague(text):
         return False
-    likeliest = [r.get("name") for r in parse.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    likeliest = [name for name, _ in intent_ranking(parse) if name != "nlu_fallback"]
     return "other_legal" in likeliest[:LIKELIEST_INTENTS]
 
 

@@ -235,7 +235,7 @@ class PublishedEntries:
     again (with their citations) only those that changed since: publishing, a rollback or a
     retirement raises the version, any update of the row its time, so an edit is live with the
     next message while an unchanged entry costs no load (loading them for every message took most
-    of the action server's time per message by a profile; README, *Speed*)."""
+    of the action server's time per message by a profile; docs/measurements.md, *Speed*)."""
 
     def __init__(self) -> None:
         self._kept: dict[str, tuple[tuple, Entry]] = {}

@@ -12,8 +12,9 @@ reference `legalbot eval` and `legalbot bench` put beside the served model.
 The same inputs do not give the same model on every machine: TensorFlow's matrix products
 (oneDNN) pick their kernels by the CPU's instruction sets, and their different rounding sends
 training down another path (2026-12-07: on one machine two trainings were bit for bit the same,
-one with oneDNN capped at AVX2 was not; README, "Routing"). So the training record says which
-machine trained the model, and `legalbot eval` prints it beside the figures.
+one with oneDNN capped at AVX2 was not; docs/measurements.md, "The same inputs, another
+machine"). So the training record says which machine trained the model, and `legalbot eval`
+prints it beside the figures.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """`python -m ops.rasa_server ARG…`: `rasa ARG…` as the assistant serves it, with four of Rasa's
-per-message costs cut (README, "Speed"; each measured in one process, a one-off):
+per-message costs cut (docs/measurements.md, "Speed"; each measured in one process, a one-off):
 
 - Rasa 3.6 checks every reply of the action server with ``jsonschema.validate``, which first
   checks Rasa's schema itself: 3.0 ms a reply against 0.66 ms with a validator built once (one
