@@ -16,7 +16,7 @@ from typing import IO
 from config.settings import VAR
 from knowledge.models import TrainingStatus
 from knowledge.releases import current_model, finish_run, recent_runs, start_run
-from knowledge.training_data import build
+from knowledge.training_data import GENERATED_DIR, build
 from nlu.train import MODELS_DIR, train
 from storage.db import Database
 
@@ -59,9 +59,11 @@ class Retrainer:
         db: Database,
         log: Path = VAR / "log" / "console-training.log",
         trainer: Callable[[IO], Path] | None = None,
+        generated: Path = GENERATED_DIR,
     ):
         self.db = db
         self.log = log
+        self._generated = generated  # where nlu/kb is written (a test's own directory in tests)
         self._train = trainer or (lambda out: train(log=out))
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -91,7 +93,7 @@ class Retrainer:
 
     def _train_once(self, by: str) -> None:
         with self.db.session() as s, s.begin():
-            build(s)  # nlu/kb from the published entries, written only here while the console runs
+            build(s, self._generated)  # nlu/kb from the published entries, written only here while the console runs
             run_id = start_run(s, by).id
         self.log.parent.mkdir(parents=True, exist_ok=True)
         try:

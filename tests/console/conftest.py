@@ -49,7 +49,9 @@ def training_that_fails(out) -> Path:
 @pytest.fixture
 def app(console_db, tmp_path):
     settings = replace(Settings(), console=ConsoleSettings(secret="test-secret"), sender_hash_key="test-key")
-    retrainer = Retrainer(console_db, log=tmp_path / "training.log", trainer=training_that_fails)
+    retrainer = Retrainer(
+        console_db, log=tmp_path / "training.log", trainer=training_that_fails, generated=tmp_path / "kb"
+    )
     application = create_app(settings, console_db, rasa_url="http://127.0.0.1:9", retrainer=retrainer)
     application.config["TESTING"] = True
     return application
