@@ -72,6 +72,30 @@ def _wait_until_up(url: str, process: subprocess.Popen, name: str, timeout: floa
     raise ServiceError(f"{name} did not answer at {url} within {timeout:.0f} s; see {log}")
 
 
+def listening_sockets(port: int) -> int | None:
+    """How many sockets listen on ``port`` (None where Linux's /proc/net/tcp is not to be read).
+    Each Rasa worker of the served assistant listens on a socket of its own once its model is
+    loaded (ops/rasa_server.py), so this counts the workers ready to take connections."""
+    tables = [Path(name) for name in ("/proc/net/tcp", "/proc/net/tcp6") if Path(name).exists()]
+    if not tables:
+        return None
+    suffix = f":{port:04X}"
+    fields = (line.split() for table in tables for line in table.read_text().splitlines()[1:])
+    return sum(f[1].endswith(suffix) and f[3] == "0A" for f in fields)  # 0A: TCP_LISTEN
+
+
+def wait_for_workers(port: int, workers: int, process: subprocess.Popen, timeout: float) -> None:
+    """Wait until ``workers`` sockets listen on ``port``. The health URL answers once the first
+    worker is up; a worker that starts seconds later (on an empty database two workers race to
+    create Rasa's tables, and the loser waits 5 s) would leave the first alone with every
+    connection made meanwhile."""
+    deadline = time.monotonic() + timeout
+    while (listening := listening_sockets(port)) is not None and listening < workers:
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise ServiceError(f"{listening} of {workers} Rasa workers listen on port {port}")
+        time.sleep(0.2)
+
+
 @dataclass
 class Servers:
     url: str  # the Rasa server's base URL
@@ -248,6 +272,8 @@ def running_core(
         ),
     }
     with running(commands, env, f"http://127.0.0.1:{rasa_port}", log_dir, timeout) as servers:
+        if not rasa_defaults:
+            wait_for_workers(rasa_port, settings.rasa_workers, servers.processes["Rasa server"], timeout)
         servers.token = token
         servers.model_url = f"http://127.0.0.1:{model_port}"
         yield servers

@@ -1,11 +1,14 @@
-"""The served Rasa's prepared check of action replies accepts and refuses what Rasa's own does, its
-table of event classes answers what Rasa's own lookup answers, and its tracker store writes the
-rows Rasa's own writes and reads back the conversation Rasa's own reads (on SQLite and
-PostgreSQL)."""
+"""The served Rasa's workers share the connections; its prepared check of action replies accepts
+and refuses what Rasa's own does, its table of event classes answers what Rasa's own lookup
+answers, and its tracker store writes the rows Rasa's own writes and reads back the conversation
+Rasa's own reads (on SQLite and PostgreSQL)."""
 
 import asyncio
 import json
+import os
+import sys
 
+import httpx
 import jsonschema
 import pytest
 import rasa.shared.utils.common
@@ -34,7 +37,46 @@ from ops.rasa_server import (
     resolve_events_from_a_prepared_table,
     save_new_events_without_counting,
 )
+from ops.servers import free_ports, listening_sockets, running, wait_for_workers
 from storage.tracker import delete_conversation
+
+# Sanic as Rasa runs it with SANIC_WORKERS=2, each worker answering with its process id.
+TWO_WORKERS = """
+import os, sys
+from sanic import Sanic, response
+from ops.rasa_server import a_listening_socket_per_worker
+
+a_listening_socket_per_worker()
+app = Sanic("two_workers")
+app.add_route(lambda request: response.text(str(os.getpid())), "/")
+app.run(host="127.0.0.1", port=int(sys.argv[1]), workers=2, access_log=False)
+"""
+
+
+def test_connections_arriving_together_are_spread_over_the_workers(tmp_path):
+    """Forty residents' connections opened at once, each kept by its own client: under Sanic's
+    shared socket the first worker to wake took them all; here both workers answer, and every
+    connection is answered (none waits on the main process's socket, which is never listened on)."""
+    (port,) = free_ports(1)
+    url = f"http://127.0.0.1:{port}/"
+    command = [sys.executable, "-c", TWO_WORKERS, str(port)]
+
+    async def forty_connections() -> list[str]:
+        clients = [httpx.AsyncClient(timeout=10) for _ in range(40)]
+        try:
+            return [r.text for r in await asyncio.gather(*(c.get(url) for c in clients))]
+        finally:
+            await asyncio.gather(*(c.aclose() for c in clients))
+
+    with running({"two workers": (command, url)}, dict(os.environ), url, tmp_path, timeout=60) as servers:
+        wait_for_workers(port, 2, servers.processes["two workers"], timeout=30)
+        assert listening_sockets(port) == 2  # the workers' own; the main process's never listens
+        answers = asyncio.run(forty_connections())
+    assert len(answers) == 40
+    workers = set(answers)
+    assert len(workers) == 2, f"one worker took all forty connections: {workers}"
+    assert all(answers.count(pid) >= 8 for pid in workers)
+
 
 VALID = {
     "events": [{"event": "slot", "timestamp": None, "name": "topic", "value": "civil.marriage"}],
