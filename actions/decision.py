@@ -31,7 +31,7 @@ from knowledge.models import Entry
 from knowledge.render import citation_dicts
 from knowledge.statutes import CIVIL_BOOKS, CIVIL_CODE, ArticleRef, parse_article_ref
 from knowledge.topics import Action, topic_for_intent
-from nlu.parse import ENTRY_MATCHES
+from nlu.parse import ENTRY_MATCHES, OTHER_LAW_INTENT
 from nlu.text import letters_and_digits, normalize_text
 
 SMALLTALK_INTENTS = {
@@ -216,7 +216,7 @@ def decide(parse: Mapping, entries: Mapping[str, Entry]) -> Decision:
         return Decision("smalltalk", Action.smalltalk, confidence=confidence, intent=intent)
     if intent == "out_of_scope":
         return Decision("out_of_scope", Action.out_of_scope, confidence=confidence, intent=intent)
-    if intent == "other_legal" or is_other_law(topic, text, parse):
+    if intent == OTHER_LAW_INTENT or is_other_law(topic, text, parse):
         return Decision(
             "other.legal", Action.handoff, confidence=confidence, reason=HandoffReason.other_legal, intent=intent
         )

@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 
 from actions.entry_choice import intent_ranking, is_vague
-from nlu.parse import ENTRY_MATCHES, OTHER_LAW_MATCH
+from nlu.parse import ENTRY_MATCHES, OTHER_LAW_INTENT, OTHER_LAW_MATCH
 
 OTHER_LAW = re.compile(
     "|".join(
@@ -60,7 +60,7 @@ def near_other_law(text: str, parse: Mapping) -> bool:
     if other_law is None or not entries or other_law < entries[0]["top3"] or is_vague(text):
         return False
     likeliest = [name for name, _ in intent_ranking(parse) if name != "nlu_fallback"]
-    return "other_legal" in likeliest[:LIKELIEST_INTENTS]
+    return OTHER_LAW_INTENT in likeliest[:LIKELIEST_INTENTS]
 
 
 def is_other_law(topic: str | None, text: str, parse: Mapping) -> bool:

@@ -36,10 +36,15 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from config.settings import PROJECT_ROOT, Settings
 from nlu import encoder
-from nlu.parse import ENTRY_MATCHES, OTHER_LAW_MATCH, SAFETY, SAFETY_SETS
+from nlu.parse import ENTRY_MATCHES, OTHER_LAW_INTENT, OTHER_LAW_MATCH, SAFETY, SAFETY_SETS
 
 SAFETY_FILE = PROJECT_ROOT / "nlu" / "safety.yml"
-OTHER_LAW_INTENT = "other_legal"
+
+
+def three_nearest(similarity: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The cosines of the three nearest of ``rows``, nearest first: the closeness an entry and the
+    other-law examples are both scored by (their mean), so the two compare like with like."""
+    return np.sort(similarity[rows])[::-1][:3]
 
 
 def sentence_vector(message: Message) -> np.ndarray | None:
@@ -134,12 +139,12 @@ class ExampleMatcher(GraphComponent):
             safety = {name: round(float(similarity[rows].max(initial=-1.0)), 4) for name, rows in self._safety.items()}
             message.set(SAFETY, safety, add_to_output=True)
             if self._other_law.size:
-                other_law = np.sort(similarity[self._other_law])[::-1][:3]
-                message.set(OTHER_LAW_MATCH, round(float(other_law.mean()), 4), add_to_output=True)
+                other_law = three_nearest(similarity, self._other_law).mean()
+                message.set(OTHER_LAW_MATCH, round(float(other_law), 4), add_to_output=True)
         return messages
 
     def _closest_entries(self, similarity: np.ndarray) -> list[dict]:
-        best = [np.sort(similarity[rows])[::-1][:3] for _, rows in self._groups]
+        best = [three_nearest(similarity, rows) for _, rows in self._groups]
         tops = np.array([b[0] for b in best])
         mean, spread = float(tops.mean()), float(tops.std()) or 1.0
         scored = [

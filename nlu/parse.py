@@ -9,3 +9,4 @@ SAFETY_SETS = ("danger", "needs_person", "ordinary")
 # The mean cosine of the three nearest examples of the other_legal intent (nlu/general.yml): compared
 # with the closest entry's "top3" by actions/other_law.py, the same closeness the entry choice scores.
 OTHER_LAW_MATCH = "other_law_match"
+OTHER_LAW_INTENT = "other_legal"  # the classifier's intent for questions of another law (nlu/general.yml)
