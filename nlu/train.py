@@ -46,10 +46,13 @@ TRAINING_INPUTS = (
     "nlu/safety.yml",
     "nlu/normalize.py",
     "nlu/text.py",
+    "nlu/homophones.py",
     "nlu/encoder.py",
+    "nlu/e5_engine.py",
     "nlu/featurizer.py",
     "nlu/matcher.py",
     "nlu/parse.py",
+    "nlu/known_phrases.py",
 )
 
 

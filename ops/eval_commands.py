@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import json
 import sys
 import tempfile
 from functools import partial
@@ -19,6 +20,12 @@ from ops.training import prepare
 from storage.db import Database
 
 SHARED_EVAL = PROJECT_ROOT.parent / "shared" / "eval"
+#: Our paraphrases of residents' questions with the entry that answers each: held out from all
+#: tuning, and the ones the entry choice's constants were tuned on (actions/entry_choice.py).
+PARAPHRASES = (
+    PROJECT_ROOT / "ops" / "data" / "paraphrases.jsonl",
+    PROJECT_ROOT / "ops" / "data" / "paraphrases_tuning.jsonl",
+)
 #: The development questions (STARD's and residents'), held-out paraphrases of our own with the
 #: entry that answers each (for the precision of outright answers), the paraphrases the entry
 #: choice's constants were tuned on (actions/entry_choice.py), and our own danger and
@@ -26,8 +33,7 @@ SHARED_EVAL = PROJECT_ROOT.parent / "shared" / "eval"
 DEFAULT_EVAL = (
     SHARED_EVAL / "stard_dev.jsonl",
     SHARED_EVAL / "residents_dev.jsonl",
-    PROJECT_ROOT / "ops" / "data" / "paraphrases.jsonl",
-    PROJECT_ROOT / "ops" / "data" / "paraphrases_tuning.jsonl",
+    *PARAPHRASES,
     PROJECT_ROOT / "ops" / "data" / "safety.jsonl",
 )
 
@@ -58,7 +64,7 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
         prepare(db)
         cross_validate(args.folds)
         return 0
-    files = args.data or [path for path in DEFAULT_EVAL if path.exists()]
+    files = args.data or [path for path in (PARAPHRASES if args.typos else DEFAULT_EVAL) if path.exists()]
     missing = [str(path) for path in files if not path.exists()]
     if missing or not files:
         print(f"No evaluation data at {', '.join(missing) or ', '.join(map(str, DEFAULT_EVAL))}", file=sys.stderr)
@@ -73,8 +79,36 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
         "without encoder": model_predictor(train(config=without_encoder()), db),
         "BM25 nearest example": partial(bm25_baseline, db),
     }
+    if args.typos:
+        files, typed_right = mistyped_files(files, PROJECT_ROOT / "results")
+        served = systems["legalbot"]
+        systems = {
+            "legalbot": served,
+            "legalbot, no typo": lambda texts: served([typed_right[t] for t in texts]),
+            "without encoder": systems["without encoder"],
+        }
     evaluate_routing(systems, files, out_dir=PROJECT_ROOT / "results", cited=cited_articles(db))
     return 0
+
+
+def mistyped_files(files: list[Path], out_dir: Path) -> tuple[list[Path], dict[str, str]]:
+    """Each file's questions that hold a legal term, with the term mistyped (ops/typos.py), as
+    files of their own in ``out_dir``; and each mistyped question's original."""
+    from ops.evaluate import read_labelled
+    from ops.typos import mistype
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written, originals = [], {}
+    for path in files:
+        target = out_dir / f"mistyped_{path.stem}.jsonl"
+        with target.open("w", encoding="utf-8") as out:
+            for row in read_labelled(path):
+                typed = mistype(row["text"])
+                if typed is not None:
+                    originals[typed] = row["text"]
+                    out.write(json.dumps({**row, "text": typed, "typed_right": row["text"]}, ensure_ascii=False) + "\n")
+        written.append(target)
+    return written, originals
 
 
 def statutes_search(args: argparse.Namespace, settings: Settings) -> int:
@@ -123,6 +157,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--model", type=Path)
     e.add_argument("--cross-validation", action="store_true")
     e.add_argument("--statutes", action="store_true", help="statute retrieval: Recall@5 and MRR@5 against BM25")
+    e.add_argument(
+        "--typos",
+        action="store_true",
+        help="the questions holding a legal term, the term mistyped by a homophone (default: the paraphrase files)",
+    )
     e.add_argument("--folds", type=int, default=3)
     e.set_defaults(func=evaluate)
 
