@@ -47,6 +47,12 @@ def terms_by_sound() -> dict[tuple[str, ...], frozenset[str]]:
     return {sound: frozenset(terms) for sound, terms in found.items()}
 
 
+@cache
+def _term_lengths() -> list[int]:
+    """The terms' lengths, longest first: the spans a text is looked up by."""
+    return sorted({len(sound) for sound in terms_by_sound()}, reverse=True)
+
+
 def _dictionary_cuts(text: str) -> set[int]:
     """Where jieba cuts the text by its dictionary alone: its HMM would glue the characters next
     to a typo into a made-up word (去公正处办 -> 去|公正|处办)."""
@@ -62,11 +68,10 @@ def correct_homophones(text: str) -> str:
     that sounds like two terms is left alone, as is one already spelt as a term."""
     terms = terms_by_sound()
     spoken = sounds(text)
-    lengths = sorted({len(sound) for sound in terms}, reverse=True)
     found: list[tuple[int, str]] = []
     start = 0
     while start < len(text):
-        for length in lengths:
+        for length in _term_lengths():
             candidates = terms.get(spoken[start : start + length], frozenset())
             if candidates and text[start : start + length] not in candidates:
                 if len(candidates) == 1:

@@ -64,10 +64,11 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
         prepare(db)
         cross_validate(args.folds)
         return 0
-    files = args.data or [path for path in (PARAPHRASES if args.typos else DEFAULT_EVAL) if path.exists()]
+    defaults = PARAPHRASES if args.typos else DEFAULT_EVAL
+    files = args.data or [path for path in defaults if path.exists()]
     missing = [str(path) for path in files if not path.exists()]
     if missing or not files:
-        print(f"No evaluation data at {', '.join(missing) or ', '.join(map(str, DEFAULT_EVAL))}", file=sys.stderr)
+        print(f"No evaluation data at {', '.join(missing) or ', '.join(map(str, defaults))}", file=sys.stderr)
         return 1
     model = _model(args, db)
     print(f"model {model.name}, trained on {trained_on(model)}; evaluated on {this_machine()}")

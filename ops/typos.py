@@ -32,11 +32,16 @@ def _commonest_by_sound() -> dict[str, list[str]]:
     return by_sound
 
 
+@cache
+def _terms_longest_first() -> list[str]:
+    return sorted({t for ts in terms_by_sound().values() for t in ts}, key=lambda t: (-len(t), t))
+
+
 def mistype(question: str) -> str | None:
     """The question (in its normal form) with one legal term mistyped, or None if it holds none."""
     text = normalize_text(question)
     by_sound = _commonest_by_sound()
-    for term in sorted({t for ts in terms_by_sound().values() for t in ts}, key=lambda t: (-len(t), t)):
+    for term in _terms_longest_first():
         start = text.find(term)
         if start < 0:
             continue
