@@ -1,5 +1,5 @@
 """`python -m ops.rasa_server ARG…`: `rasa ARG…` as the assistant serves it, with its workers
-sharing the load and four of Rasa's per-message costs cut (docs/measurements.md, "Speed"; each
+sharing the load and six of Rasa's per-message costs cut (docs/measurements.md, "Speed"; each
 measured in one process, a one-off):
 
 - Sanic's workers (Rasa's SANIC_WORKERS) accept connections from one shared listening socket, and
@@ -33,6 +33,21 @@ measured in one process, a one-off):
   A new session, or a row Rasa's session filter would leave out, sends it back to Rasa's query.
   Rasa's lock store serialises the writes of one conversation across workers, so its row ids
   grow in the order they are committed.
+- Choosing the next action, the policies rebuild the dialogue state after every action of the
+  session (``past_states``), twice a message, though they look at its last few turns: the rules
+  are one user turn each and the memoisation looks three states back (nlu/config.yml). A message
+  took 43 ms at the start of a session and 125 ms after 300 messages, 57 % of that worker's time
+  in those states (py-spy, 2026-12-08). The policies are shown the session's last RECENT_TURNS
+  user turns, as a tracker that starts at the action before the first of them and holds the slots
+  as they are now (none of them influences the conversation); a tracker with an active loop or a
+  follow-up action goes to Rasa whole.
+- Calling the action server, Rasa sends the whole session, every user message with the NLU's
+  parse of it (3.9 kB a message: intents, entries, the selector's ranking), and the action server
+  parses it all: 2.8 MB after 360 messages, a third of that worker's time in ``json.dumps`` and
+  half of the action server's in reading it. The actions read the latest message's parse (sent
+  apart, as ``latest_message``), the slots, and of the earlier events only their text and time
+  (the transcript a handoff carries, actions/actions.py); the earlier user messages are sent
+  without their parse.
 """
 
 from __future__ import annotations
@@ -47,8 +62,20 @@ import sqlalchemy as sa
 from jsonschema.validators import validator_for
 from rasa.__main__ import main
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SessionStarted, deserialise_events
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    DefinePrevUserUtteredFeaturization,
+    EntitiesAdded,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+    deserialise_events,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.utils.common import all_subclasses
@@ -57,6 +84,14 @@ from sanic.server import runners
 STORED = "_legalbot_stored_events"  # a tracker's events already in the database, set when it is read or saved
 SESSIONS = "_legalbot_sessions"  # a tracker store's SessionCache
 CACHED_EVENTS = 20_000  # a worker's cached events, all sessions together (about 3 kB each)
+#: The user turns the policies are shown: more than the longest rule or story they match needs
+#: (stories/, and the memoisation's max_history of 3 states), so their prediction is the same.
+RECENT_TURNS = 10
+#: Events that only add to a conversation, never take back or reshape what came before.
+PLAIN_EVENTS = frozenset(
+    e.type_name
+    for e in (UserUttered, BotUttered, SlotSet, ActionExecuted, DefinePrevUserUtteredFeaturization, EntitiesAdded)
+)
 
 
 def _reusable_socket(family: socket.AddressFamily, address: Any) -> socket.socket:
@@ -226,6 +261,52 @@ def save_new_events_without_counting() -> None:
     SQLTrackerStore.save = save  # type: ignore[method-assign]
 
 
+def recent_turns(tracker: DialogueStateTracker, turns: int = RECENT_TURNS) -> DialogueStateTracker:
+    """``tracker``'s last ``turns`` user turns from the action before the first of them, with the
+    slots as they are now; ``tracker`` itself if it has no earlier turn, an active loop or a
+    follow-up action, or if an event on the way changes which events apply (a rewind, a restart,
+    a new session, a loop: Rasa's ``applied_events``). The events are read from the end, so a long
+    session costs no more than a short one."""
+    if tracker.active_loop_name or tracker.followup_action:
+        return tracker
+    events, seen, start = tracker.events, 0, None
+    for i in range(len(events) - 1, -1, -1):
+        kind = events[i].type_name
+        if kind not in PLAIN_EVENTS:
+            return tracker
+        if kind == UserUttered.type_name:
+            if start is not None:  # an earlier turn: the window leaves something out
+                window = list(itertools.islice(events, start, None))
+                return DialogueStateTracker.from_events(tracker.sender_id, window, tracker.slots.values())
+            seen += 1
+        elif kind == ActionExecuted.type_name and seen == turns and start is None:
+            start = i
+    return tracker
+
+
+def predict_from_the_recent_turns() -> None:
+    rasas_predict = MessageProcessor._predict_next_with_tracker
+
+    def predict(self: MessageProcessor, tracker: DialogueStateTracker) -> PolicyPrediction:
+        return rasas_predict(self, recent_turns(tracker))
+
+    MessageProcessor._predict_next_with_tracker = predict  # type: ignore[method-assign]
+
+
+def send_the_actions_what_they_read() -> None:
+    rasas_format = RemoteAction._action_call_format
+
+    def call_format(self: RemoteAction, tracker: DialogueStateTracker, domain: Any) -> dict[str, Any]:
+        request = rasas_format(self, tracker, domain)
+        events = request["tracker"]["events"]
+        users = [i for i, event in enumerate(events) if event.get("event") == UserUttered.type_name]
+        for i in users[:-1]:
+            events[i] = {key: value for key, value in events[i].items() if key != "parse_data"}
+        return request
+
+    RemoteAction._action_call_format = call_format  # type: ignore[method-assign]
+
+
 def _row(sender_id: str, event: Event) -> dict[str, Any]:
     """The row Rasa's ``SQLTrackerStore.save`` writes for an event."""
     data = event.as_dict()
@@ -245,4 +326,6 @@ if __name__ == "__main__":
     resolve_events_from_a_prepared_table()
     read_only_new_events()
     save_new_events_without_counting()  # wraps the retrieve above: it marks what it read as stored
+    predict_from_the_recent_turns()
+    send_the_actions_what_they_read()
     main()

@@ -12,6 +12,7 @@ import httpx
 import jsonschema
 import pytest
 import rasa.shared.utils.common
+import yaml
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import SQLTrackerStore
@@ -20,8 +21,10 @@ from rasa.shared.core.events import (
     ActionExecuted,
     BotUttered,
     Event,
+    Restarted,
     SessionStarted,
     SlotSet,
+    UserUtteranceReverted,
     UserUttered,
     deserialise_events,
 )
@@ -29,13 +32,17 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
 import ops.rasa_server
+from config.settings import PROJECT_ROOT
 from ops.rasa_server import (
+    RECENT_TURNS,
     Session,
     SessionCache,
     check_replies_with_a_prepared_validator,
     read_only_new_events,
+    recent_turns,
     resolve_events_from_a_prepared_table,
     save_new_events_without_counting,
+    send_the_actions_what_they_read,
 )
 from ops.servers import free_ports, listening_sockets, running, wait_for_workers
 from storage.tracker import delete_conversation
@@ -299,3 +306,76 @@ def test_the_least_recently_read_sessions_are_dropped_beyond_the_limit():
     assert cache.get("a") is None
     cache.put("d", session(30))  # one session beyond the limit is still kept: it is being read
     assert cache.get("d") is not None and cache.get("c") is None
+
+
+def test_the_last_turns_cover_every_rule_story_and_the_memoisations_history():
+    """The window stands for the whole session only while no rule or story, and no policy's
+    history, reaches further back than RECENT_TURNS user turns (each holds two actions or more)."""
+    plans = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in (PROJECT_ROOT / "stories").glob("*.yml")]
+    steps = [item["steps"] for plan in plans for item in plan.get("rules", []) + plan.get("stories", [])]
+    assert steps and max(sum("intent" in step for step in s) for s in steps) < RECENT_TURNS
+    config = yaml.safe_load((PROJECT_ROOT / "nlu" / "config.yml").read_text(encoding="utf-8"))
+    histories = [policy.get("max_history") for policy in config["policies"] if policy["name"] != "RulePolicy"]
+    assert None not in histories and max(histories) < 2 * RECENT_TURNS
+
+
+def _turns(count: int) -> list[Event]:
+    """``count`` user turns: the question, the action's reply and a slot it sets."""
+    events: list[Event] = [ActionExecuted("action_session_start"), SessionStarted()]
+    for n in range(count):
+        events += [
+            ActionExecuted("action_listen"),
+            UserUttered(f"问题{n}", {"name": "kb_civil_marriage", "confidence": 0.9}),
+            ActionExecuted("action_consult"),
+            BotUttered(f"回答{n}"),
+            SlotSet("last_topic", f"topic {n}"),
+        ]
+    return [*events, ActionExecuted("action_listen")]
+
+
+def test_the_policies_see_a_long_sessions_last_turns_with_the_slots_as_they_are_now():
+    domain = Domain.load("domain.yml")
+    tracker = DialogueStateTracker.from_events("resident", _turns(RECENT_TURNS + 5), domain.slots)
+    recent = recent_turns(tracker)
+    users = [e.text for e in recent.events if isinstance(e, UserUttered)]
+    assert users == [f"问题{n}" for n in range(5, RECENT_TURNS + 5)]
+    assert recent.events[0] == ActionExecuted("action_listen")
+    assert recent.latest_message.text == f"问题{RECENT_TURNS + 4}"
+    assert recent.get_slot("last_topic") == tracker.get_slot("last_topic") == f"topic {RECENT_TURNS + 4}"
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        _turns(RECENT_TURNS),  # no turn before the last ones
+        [*_turns(RECENT_TURNS + 5), UserUtteranceReverted()],  # a rewind takes back a turn
+        [*_turns(RECENT_TURNS + 5), Restarted(), *_turns(2)[2:]],  # a restart among the last turns
+        [*_turns(RECENT_TURNS + 5), *_turns(2)],  # a new session among them
+    ],
+    ids=["short", "rewind", "restart", "new session"],
+)
+def test_a_session_the_last_turns_cannot_stand_for_is_shown_whole(events):
+    tracker = DialogueStateTracker.from_events("resident", events, Domain.load("domain.yml").slots)
+    assert recent_turns(tracker) is tracker
+
+
+def test_the_action_server_gets_the_earlier_messages_without_their_parse(monkeypatch):
+    """Everything Rasa sends, but the parse of the user messages before the latest: the latest
+    message in full, the slots, and every event with its text and time (the transcript)."""
+    monkeypatch.setattr(RemoteAction, "_action_call_format", RemoteAction._action_call_format)
+    domain = Domain.load("domain.yml")
+    tracker = DialogueStateTracker.from_events("resident", _turns(3)[:-1], domain.slots)
+    rasas = RemoteAction("action_consult", None)._action_call_format(tracker, domain)
+    send_the_actions_what_they_read()
+    ours = RemoteAction("action_consult", None)._action_call_format(tracker, domain)
+    assert {k: v for k, v in ours.items() if k != "tracker"} == {k: v for k, v in rasas.items() if k != "tracker"}
+    assert {k: v for k, v in ours["tracker"].items() if k != "events"} == {
+        k: v for k, v in rasas["tracker"].items() if k != "events"
+    }
+    assert ours["tracker"]["latest_message"]["intent"]["name"] == "kb_civil_marriage"
+    users = [e for e in ours["tracker"]["events"] if e["event"] == "user"]
+    assert [("parse_data" in e, e["text"]) for e in users] == [(False, "问题0"), (False, "问题1"), (True, "问题2")]
+    assert users[-1] == [e for e in rasas["tracker"]["events"] if e["event"] == "user"][-1]
+    assert [{k: v for k, v in e.items() if k != "parse_data"} for e in ours["tracker"]["events"]] == [
+        {k: v for k, v in e.items() if k != "parse_data"} for e in rasas["tracker"]["events"]
+    ]
