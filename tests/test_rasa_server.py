@@ -243,11 +243,15 @@ def _add(store: SQLTrackerStore, sender: str, *events: Event) -> None:
     asyncio.run(store.save(tracker))
 
 
-def test_two_workers_read_back_what_rasa_reads_back(db_url, rasas_store, monkeypatch):
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(PROJECT_ROOT / "domain.yml")
+
+
+def test_two_workers_read_back_what_rasa_reads_back(db_url, rasas_store, monkeypatch, domain):
     """Two workers (two stores, each its own cache) take turns in one conversation: after every
     write each reads what Rasa's own query reads, through a new session, rows Rasa's session filter
     leaves out, the conversation's deletion and a new one begun after it."""
-    domain = Domain.load("domain.yml")
     rasas = SQLTrackerStore(domain=domain, host=db_url)  # read with RASAS_RETRIEVE
     read_only_new_events()
     save_new_events_without_counting()
@@ -333,8 +337,7 @@ def _turns(count: int) -> list[Event]:
     return [*events, ActionExecuted("action_listen")]
 
 
-def test_the_policies_see_a_long_sessions_last_turns_with_the_slots_as_they_are_now():
-    domain = Domain.load("domain.yml")
+def test_the_policies_see_a_long_sessions_last_turns_with_the_slots_as_they_are_now(domain):
     tracker = DialogueStateTracker.from_events("resident", _turns(RECENT_TURNS + 5), domain.slots)
     recent = recent_turns(tracker)
     users = [e.text for e in recent.events if isinstance(e, UserUttered)]
@@ -354,16 +357,15 @@ def test_the_policies_see_a_long_sessions_last_turns_with_the_slots_as_they_are_
     ],
     ids=["short", "rewind", "restart", "new session"],
 )
-def test_a_session_the_last_turns_cannot_stand_for_is_shown_whole(events):
-    tracker = DialogueStateTracker.from_events("resident", events, Domain.load("domain.yml").slots)
+def test_a_session_the_last_turns_cannot_stand_for_is_shown_whole(events, domain):
+    tracker = DialogueStateTracker.from_events("resident", events, domain.slots)
     assert recent_turns(tracker) is tracker
 
 
-def test_the_action_server_gets_the_earlier_messages_without_their_parse(monkeypatch):
+def test_the_action_server_gets_the_earlier_messages_without_their_parse(monkeypatch, domain):
     """Everything Rasa sends, but the parse of the user messages before the latest: the latest
     message in full, the slots, and every event with its text and time (the transcript)."""
     monkeypatch.setattr(RemoteAction, "_action_call_format", RemoteAction._action_call_format)
-    domain = Domain.load("domain.yml")
     tracker = DialogueStateTracker.from_events("resident", _turns(3)[:-1], domain.slots)
     rasas = RemoteAction("action_consult", None)._action_call_format(tracker, domain)
     send_the_actions_what_they_read()

@@ -10,12 +10,10 @@ import uuid
 from sqlalchemy import select
 
 from handoff.models import Case
-from knowledge.content import read_content
 from storage.db import Database
-from tests.integration.test_conversations import buttons, handed_over, texts
+from tests.integration.test_conversations import EXAMPLES, buttons, handed_over, texts
 from texts import residents
 
-EXAMPLES = {s.slug: s.examples for s in read_content()}
 VAGUE = ("打印遗嘱要几个见证人", "遗嘱的事", "遗嘱", "离婚的事", "房子的事", "借钱的事", "老人的事")
 NOTARY = "老人去公证处办遗嘱公证要带什么，收费吗？"
 GAVE_UP = residents.OFFER_PERSON_AFTER_FAILURES[:12]  # 抱歉，我还是没能帮上忙

@@ -11,10 +11,9 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import ActionExecuted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from knowledge.content import read_content
 from ops.rasa_server import RECENT_TURNS, recent_turns
+from tests.integration.test_conversations import EXAMPLES
 
-EXAMPLES = {s.slug: s.examples for s in read_content()}
 # Questions, a vague one, smalltalk, replies to an offer, feedback, a button's payload, nonsense.
 MESSAGES = (
     EXAMPLES["marriage-divorce-by-agreement"][0],
